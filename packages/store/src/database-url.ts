@@ -1,0 +1,28 @@
+/** Where Tessera keeps its data, parsed from `DATABASE_URL`. */
+export type DatabaseTarget =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgresql'; readonly url: string };
+
+/** The zero-configuration default: a SQLite file under `./data/`. */
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/tessera.sqlite';
+
+/**
+ * Parses `sqlite:PATH` (`sqlite::memory:` for an in-memory database) or `postgres://…` /
+ * `postgresql://…`. Returns an error message naming the accepted forms for anything else.
+ */
+export function parseDatabaseUrl(value: string): DatabaseTarget | { readonly error: string } {
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path.length === 0) return { error: 'DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/tessera.sqlite' };
+    return { dialect: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      return { error: 'DATABASE_URL is not a valid postgres:// URL' };
+    }
+    return { dialect: 'postgresql', url: value };
+  }
+  return { error: 'DATABASE_URL must be sqlite:PATH or postgres://user@host:port/database' };
+}

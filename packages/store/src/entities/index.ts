@@ -1,0 +1,26 @@
+export * from './api.entity';
+export * from './service-account.entity';
+export * from './secret.entity';
+export * from './signing-key.entity';
+export * from './event.entity';
+export * from './revocation.entity';
+export * from './document.entity';
+
+import { ApiEntity } from './api.entity';
+import { DocumentEntity } from './document.entity';
+import { EventEntity } from './event.entity';
+import { RevocationEntity } from './revocation.entity';
+import { SecretEntity } from './secret.entity';
+import { ServiceAccountEntity } from './service-account.entity';
+import { SigningKeyEntity } from './signing-key.entity';
+
+/** Every entity schema Tessera persists. */
+export const ENTITIES = [
+  ApiEntity,
+  ServiceAccountEntity,
+  SecretEntity,
+  SigningKeyEntity,
+  EventEntity,
+  RevocationEntity,
+  DocumentEntity,
+];

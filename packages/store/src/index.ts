@@ -1,0 +1,3 @@
+export * from './database-url';
+export * from './entities';
+export * from './orm-config';
