@@ -1,0 +1,105 @@
+import { PolicyInvalidError } from './errors.js';
+import { err, ok, type Result } from './result.js';
+
+/** The per-API rules for secrets, tokens and reminders. */
+export interface ApiPolicy {
+  /** Lifetime of issued bearer tokens, in seconds (60..86400). */
+  readonly tokenLifetimeSeconds: number;
+  /** Days before expiry at which reminders go out, distinct, sorted descending (each 1..365, at most 10). */
+  readonly reminderThresholdsDays: readonly number[];
+  /** Longest lifetime a secret may be given, in days (1..3650), or null for the default cap. */
+  readonly maxSecretLifetimeDays: number | null;
+  /** Whether secrets may never expire (only when `maxSecretLifetimeDays` is null). */
+  readonly allowNeverExpires: boolean;
+  /** Most secrets one service account may hold (1..100). */
+  readonly maxSecretsPerAccount: number;
+  /** Days without use after which an account or secret is reported unused (1..3650). */
+  readonly unusedAfterDays: number;
+}
+
+/** The policy an API gets when its owner has not changed anything. */
+export const DEFAULT_API_POLICY: ApiPolicy = Object.freeze({
+  tokenLifetimeSeconds: 900,
+  reminderThresholdsDays: Object.freeze([30, 7, 1]),
+  maxSecretLifetimeDays: null,
+  allowNeverExpires: false,
+  maxSecretsPerAccount: 10,
+  unusedAfterDays: 90,
+});
+
+/**
+ * Nominal default secret lifetime ("2 years"). The default expiry is computed as calendar
+ * +2 years in UTC from creation (same month, day and time; 29 Feb → 28 Feb), which is 730 or
+ * 731 days; this constant is the nominal figure for documentation and UIs.
+ */
+export const DEFAULT_SECRET_LIFETIME_DAYS = 730;
+
+/**
+ * Hard ceiling on any secret's lifetime, in days, even when the policy sets no maximum:
+ * a far-future date must not become a back door to "never expires".
+ */
+export const ABSOLUTE_MAX_SECRET_LIFETIME_DAYS = 3650;
+
+/** Bounds enforced by {@link validatePolicy}. */
+export const POLICY_BOUNDS = Object.freeze({
+  tokenLifetimeSeconds: { min: 60, max: 86_400 },
+  reminderThresholdDays: { min: 1, max: 365 },
+  maxReminderThresholds: 10,
+  maxSecretLifetimeDays: { min: 1, max: ABSOLUTE_MAX_SECRET_LIFETIME_DAYS },
+  maxSecretsPerAccount: { min: 1, max: 100 },
+  unusedAfterDays: { min: 1, max: 3650 },
+});
+
+function intIn(value: unknown, bounds: { readonly min: number; readonly max: number }): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= bounds.min && value <= bounds.max;
+}
+
+/**
+ * Checks an API policy against sane bounds and returns a frozen copy. `POLICY.INVALID` with
+ * `details.field` naming the first bad field. A policy that both sets `maxSecretLifetimeDays`
+ * and allows never-expiring secrets contradicts itself and is refused (field `allowNeverExpires`).
+ */
+export function validatePolicy(input: ApiPolicy): Result<ApiPolicy> {
+  const b = POLICY_BOUNDS;
+  if (!intIn(input.tokenLifetimeSeconds, b.tokenLifetimeSeconds)) {
+    return err(new PolicyInvalidError('tokenLifetimeSeconds', 'must be a whole number of seconds from 60 to 86400'));
+  }
+  const thresholds = input.reminderThresholdsDays;
+  if (!Array.isArray(thresholds) || thresholds.length > b.maxReminderThresholds) {
+    return err(new PolicyInvalidError('reminderThresholdsDays', 'must be a list of at most 10 thresholds'));
+  }
+  for (let i = 0; i < thresholds.length; i++) {
+    const t: unknown = thresholds[i];
+    if (!intIn(t, b.reminderThresholdDays)) {
+      return err(new PolicyInvalidError('reminderThresholdsDays', 'each threshold must be a whole number of days from 1 to 365'));
+    }
+    if (i > 0 && (t as number) >= (thresholds[i - 1] as number)) {
+      return err(new PolicyInvalidError('reminderThresholdsDays', 'thresholds must be distinct and sorted from largest to smallest'));
+    }
+  }
+  if (input.maxSecretLifetimeDays !== null && !intIn(input.maxSecretLifetimeDays, b.maxSecretLifetimeDays)) {
+    return err(new PolicyInvalidError('maxSecretLifetimeDays', 'must be null or a whole number of days from 1 to 3650'));
+  }
+  if (typeof input.allowNeverExpires !== 'boolean') {
+    return err(new PolicyInvalidError('allowNeverExpires', 'must be true or false'));
+  }
+  if (input.allowNeverExpires && input.maxSecretLifetimeDays !== null) {
+    return err(new PolicyInvalidError('allowNeverExpires', 'cannot be true while a maximum secret lifetime is set'));
+  }
+  if (!intIn(input.maxSecretsPerAccount, b.maxSecretsPerAccount)) {
+    return err(new PolicyInvalidError('maxSecretsPerAccount', 'must be a whole number from 1 to 100'));
+  }
+  if (!intIn(input.unusedAfterDays, b.unusedAfterDays)) {
+    return err(new PolicyInvalidError('unusedAfterDays', 'must be a whole number of days from 1 to 3650'));
+  }
+  return ok(
+    Object.freeze({
+      tokenLifetimeSeconds: input.tokenLifetimeSeconds,
+      reminderThresholdsDays: Object.freeze([...thresholds]),
+      maxSecretLifetimeDays: input.maxSecretLifetimeDays,
+      allowNeverExpires: input.allowNeverExpires,
+      maxSecretsPerAccount: input.maxSecretsPerAccount,
+      unusedAfterDays: input.unusedAfterDays,
+    }),
+  );
+}

@@ -1,0 +1,34 @@
+import type { TextInvalidReason } from './errors.js';
+
+/** Longest service-account name, in characters (code points). */
+export const MAX_NAME_LENGTH = 100;
+/** Longest description (account or secret), in characters (code points). */
+export const MAX_DESCRIPTION_LENGTH = 500;
+
+// C0/C1 controls, DEL, and the Unicode line/paragraph separators.
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u;
+// Descriptions may span lines: tab, LF and CR are allowed there.
+const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/u;
+
+function length(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Trims a name and checks it: 1..100 characters, no control characters. */
+export function checkName(raw: string): { ok: true; value: string } | { ok: false; reason: TextInvalidReason } {
+  const value = String(raw).trim();
+  if (value.length === 0) return { ok: false, reason: 'empty' };
+  if (length(value) > MAX_NAME_LENGTH) return { ok: false, reason: 'too_long' };
+  if (CONTROL.test(value)) return { ok: false, reason: 'control_characters' };
+  return { ok: true, value };
+}
+
+/** Trims a description and checks it: 0..500 characters; tabs and line breaks allowed, other control characters not. */
+export function checkDescription(raw: string): { ok: true; value: string } | { ok: false; reason: TextInvalidReason } {
+  const value = String(raw).trim();
+  if (length(value) > MAX_DESCRIPTION_LENGTH) return { ok: false, reason: 'too_long' };
+  if (CONTROL_EXCEPT_WHITESPACE.test(value)) return { ok: false, reason: 'control_characters' };
+  return { ok: true, value };
+}
