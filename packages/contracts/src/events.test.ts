@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { formatZodError } from './errors';
+import { DomainEvent, DomainEventType, parseDomainEvent, type DomainEventOf } from './events';
+
+const base = {
+  id: 'evt_01H',
+  api: 'my-api',
+  occurredAt: '2026-01-31T12:00:00.000Z',
+  actor: { kind: 'account', clientId: 'cid_admin', accountId: 'sa_admin' },
+  source: { ip: '203.0.113.7', userAgent: 'curl/8' },
+} as const;
+
+const account = { accountId: 'sa_1' };
+const secret = { accountId: 'sa_1', secretId: 'sec_1' };
+
+/** One valid example per event type. */
+const examples: { [T in DomainEventType]: { subject: object; data: object } } = {
+  'account.created': { subject: account, data: { clientId: 'cid_1', name: 'billing', scopes: ['a:read'] } },
+  'account.updated': { subject: account, data: { changes: ['scopes'] } },
+  'account.enabled': { subject: account, data: {} },
+  'account.disabled': { subject: account, data: {} },
+  'account.deleted': { subject: account, data: { clientId: 'cid_1' } },
+  'secret.created': { subject: secret, data: { hint: 'tsk_…ab12', expiresAt: null } },
+  'secret.updated': { subject: secret, data: { changes: ['description'] } },
+  'secret.enabled': { subject: secret, data: {} },
+  'secret.disabled': { subject: secret, data: {} },
+  'secret.deleted': { subject: secret, data: {} },
+  'secret.expired': { subject: secret, data: { expiredAt: '2026-01-31T00:00:00Z' } },
+  'secret.rotated': { subject: secret, data: { stillEnabledSecretIds: ['sec_0'], scheduledDisableAt: null } },
+  'token.issued': {
+    subject: secret,
+    data: { jti: 'jti_1', scope: 'a:read', expiresAt: '2026-01-31T12:15:00.000Z', grant: 'client_credentials' },
+  },
+  'token.revoked': {
+    subject: secret,
+    data: { jti: 'jti_1', expiresAt: '2026-01-31T12:15:00.000Z', reason: 'revocation_request' },
+  },
+  'authentication.failed': { subject: {}, data: { clientId: 'cid_x', reason: 'UNKNOWN_CLIENT', grant: 'seed' } },
+  'reminder.sent': { subject: secret, data: { secretId: 'sec_1', reminderKey: '30d', channel: 'webhook' } },
+  'key.rotated': { subject: { keyId: 'key_2' }, data: { newKeyId: 'key_2', previousKeyId: 'key_1' } },
+  'api.created': { subject: {}, data: {} },
+  'api.updated': { subject: {}, data: { changes: ['tokenLifetimeSeconds'] } },
+};
+
+function eventOf(type: DomainEventType, patch: Record<string, unknown> = {}) {
+  return { ...base, type, ...examples[type], ...patch };
+}
+
+describe('DomainEvent', () => {
+  it('has one schema per stored type name', () => {
+    expect(DomainEventType.options).toHaveLength(19);
+    expect(DomainEvent.options).toHaveLength(19);
+  });
+
+  it.each(DomainEventType.options)('parses a valid %s event', (type) => {
+    const input = eventOf(type);
+    expect(parseDomainEvent(input)).toEqual(input);
+  });
+
+  it.each(DomainEventType.options)('rejects a %s event carrying an extra data field', (type) => {
+    const input = eventOf(type, { data: { ...examples[type].data, clientSecret: 'tsk_leak' } });
+    const result = DomainEvent.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(formatZodError(result.error!).map((issue) => issue.path)).toContain('data.clientSecret');
+  });
+
+  it('rejects an unknown type, naming it', () => {
+    const result = DomainEvent.safeParse({ ...eventOf('account.enabled'), type: 'account.renamed' });
+    expect(formatZodError(result.error!)).toEqual([{ path: 'type', message: '"type": has an unsupported value' }]);
+  });
+
+  it('types data by event type', () => {
+    const event = parseDomainEvent(eventOf('authentication.failed'));
+    if (event.type === 'authentication.failed') {
+      const data: DomainEventOf<'authentication.failed'>['data'] = event.data;
+      expect(data.reason).toBe('UNKNOWN_CLIENT');
+    } else {
+      expect.unreachable();
+    }
+  });
+
+  it('accepts an unknown client id of null on authentication failures', () => {
+    const input = eventOf('authentication.failed', {
+      data: { clientId: null, reason: 'SECRET_MALFORMED', grant: 'client_credentials' },
+      actor: { kind: 'system' },
+      source: { ip: null, userAgent: null },
+    });
+    expect(DomainEvent.safeParse(input).success).toBe(true);
+  });
+
+  it.each([
+    ['a bad failure reason', eventOf('authentication.failed', { data: { clientId: null, reason: 'WRONG', grant: 'seed' } }), 'data.reason'],
+    ['a secret event without secretId', eventOf('secret.disabled', { subject: account }), 'subject.secretId'],
+    ['an account actor without accountId', eventOf('account.enabled', { actor: { kind: 'account' } }), 'actor.accountId'],
+    ['an id without the evt_ prefix', eventOf('account.enabled', { id: '01H' }), 'id'],
+    ['a local time', eventOf('account.enabled', { occurredAt: '2026-01-31T12:00:00' }), 'occurredAt'],
+    ['an empty change list', eventOf('account.updated', { data: { changes: [] } }), 'data.changes'],
+    ['a token grant of introspection', eventOf('token.issued', { data: { ...examples['token.issued'].data, grant: 'introspection' } }), 'data.grant'],
+    ['an extra envelope field', eventOf('api.created', { token: 'eyJ' }), 'token'],
+  ])('rejects %s', (_label, input, field) => {
+    const result = DomainEvent.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(formatZodError(result.error!).map((issue) => issue.path)).toContain(field);
+  });
+
+  it('allows key rotations without an API (keys belong to the issuer)', () => {
+    expect(DomainEvent.safeParse(eventOf('key.rotated', { api: null, actor: { kind: 'cli' } })).success).toBe(true);
+    expect(DomainEvent.safeParse(eventOf('api.created', { api: null })).success).toBe(false);
+  });
+
+  it('throws from parseDomainEvent on invalid input', () => {
+    expect(() => parseDomainEvent({ type: 'token.issued' })).toThrow();
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * Domain (audit) events: written to the outbox in the same transaction as the change they
+ * record, relayed to the worker, stored as the audit trail, and listed by
+ * `/apis/:api/audit-events`.
+ *
+ * Event type names are stored data: renaming one needs a migration plan. Every object here is
+ * strict, so no field outside this vocabulary (a secret, a token, a hash) can ride along; no
+ * event carries a secret or a token, only ids, hints and reasons.
+ */
+import { z } from 'zod';
+import {
+  ApiSlug,
+  ClientId,
+  EventId,
+  IsoDateTime,
+  ScopeList,
+  ScopeString,
+  SecretId,
+  ServiceAccountId,
+  SigningKeyId,
+} from './primitives';
+
+/** Stored event type names. */
+export const DomainEventType = z.enum([
+  'account.created',
+  'account.updated',
+  'account.enabled',
+  'account.disabled',
+  'account.deleted',
+  'secret.created',
+  'secret.updated',
+  'secret.enabled',
+  'secret.disabled',
+  'secret.deleted',
+  'secret.expired',
+  'secret.rotated',
+  'token.issued',
+  'token.revoked',
+  'authentication.failed',
+  'reminder.sent',
+  'key.rotated',
+  'api.created',
+  'api.updated',
+]);
+export type DomainEventType = z.infer<typeof DomainEventType>;
+
+/** Longest user agent kept in an event; producers truncate before writing. */
+export const USER_AGENT_MAX_LENGTH = 512;
+
+/** Who caused the event: a service account (by bearer token), the CLI, or Tessera itself (scheduler, expiry). */
+export const EventActor = z
+  .strictObject({
+    kind: z.enum(['account', 'cli', 'system']),
+    clientId: ClientId.optional(),
+    accountId: ServiceAccountId.optional(),
+  })
+  .refine((actor) => actor.kind !== 'account' || actor.accountId !== undefined, {
+    message: 'an account actor needs its accountId',
+    path: ['accountId'],
+  });
+export type EventActor = z.infer<typeof EventActor>;
+
+/** Where the request came from, when there was one. */
+export const EventSource = z.strictObject({
+  ip: z.string().min(1).max(64).nullable().optional(),
+  userAgent: z.string().max(USER_AGENT_MAX_LENGTH).nullable().optional(),
+});
+export type EventSource = z.infer<typeof EventSource>;
+
+/** What the event is about (the union of every subject field). Each event type narrows it. */
+export const EventSubject = z.strictObject({
+  accountId: ServiceAccountId.optional(),
+  secretId: SecretId.optional(),
+  keyId: SigningKeyId.optional(),
+});
+export type EventSubject = z.infer<typeof EventSubject>;
+
+// Subjects per family.
+const NoSubject = z.strictObject({});
+const AccountSubject = z.strictObject({ accountId: ServiceAccountId });
+const SecretSubject = z.strictObject({ accountId: ServiceAccountId, secretId: SecretId });
+const KeySubject = z.strictObject({ keyId: SigningKeyId });
+const MaybeSecretSubject = EventSubject.omit({ keyId: true });
+
+const Changes = z.array(z.string().min(1).max(64)).min(1);
+const Empty = z.strictObject({});
+
+/** Why an authentication failed. Recorded in the audit trail only; callers always get `invalid_client`. */
+export const AuthenticationFailureReason = z.enum([
+  'UNKNOWN_CLIENT',
+  'SECRET_MALFORMED',
+  'SECRET_MISMATCH',
+  'SECRET_NOT_OF_ACCOUNT',
+  'ACCOUNT_DISABLED',
+  'SECRET_DISABLED',
+  'SECRET_EXPIRED',
+  'THROTTLED',
+]);
+export type AuthenticationFailureReason = z.infer<typeof AuthenticationFailureReason>;
+
+/** Which endpoint an authentication went through. */
+export const AuthenticationGrant = z.enum(['seed', 'client_credentials', 'introspection']);
+export type AuthenticationGrant = z.infer<typeof AuthenticationGrant>;
+
+/** Grants that issue tokens. */
+export const TokenGrant = z.enum(['seed', 'client_credentials']);
+export type TokenGrant = z.infer<typeof TokenGrant>;
+
+/** Why a token was revoked. */
+export const TokenRevocationReason = z.enum(['revocation_request', 'secret_disabled', 'account_disabled']);
+export type TokenRevocationReason = z.infer<typeof TokenRevocationReason>;
+
+/** Channel kinds a reminder can go out on. */
+const ReminderChannel = z.enum(['webhook', 'email']);
+
+const envelope = {
+  id: EventId,
+  api: ApiSlug,
+  occurredAt: IsoDateTime,
+  actor: EventActor,
+  source: EventSource,
+};
+
+function event<T extends DomainEventType, S extends z.ZodType, D extends z.ZodType>(type: T, subject: S, data: D) {
+  return z.strictObject({ ...envelope, type: z.literal(type), subject, data });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One schema per event type.
+
+/** A service account was created. */
+export const AccountCreatedEvent = event(
+  'account.created',
+  AccountSubject,
+  z.strictObject({ clientId: ClientId, name: z.string(), scopes: ScopeList }),
+);
+/** A service account's name, description or scopes changed; `changes` names the fields. */
+export const AccountUpdatedEvent = event('account.updated', AccountSubject, z.strictObject({ changes: Changes }));
+/** A service account was enabled. */
+export const AccountEnabledEvent = event('account.enabled', AccountSubject, Empty);
+/** A service account was disabled; its tokens stop working at once. */
+export const AccountDisabledEvent = event('account.disabled', AccountSubject, Empty);
+/** A service account was deleted. */
+export const AccountDeletedEvent = event('account.deleted', AccountSubject, z.strictObject({ clientId: ClientId }));
+
+/** A secret was created (its hint and expiry only). */
+export const SecretCreatedEvent = event(
+  'secret.created',
+  SecretSubject,
+  z.strictObject({ hint: z.string(), expiresAt: IsoDateTime.nullable() }),
+);
+/** A secret's description changed. */
+export const SecretUpdatedEvent = event('secret.updated', SecretSubject, z.strictObject({ changes: Changes }));
+/** A secret was enabled. */
+export const SecretEnabledEvent = event('secret.enabled', SecretSubject, Empty);
+/** A secret was disabled (by a caller, or by a scheduled rotation); its tokens stop working at once. */
+export const SecretDisabledEvent = event('secret.disabled', SecretSubject, Empty);
+/** A (disabled) secret was deleted. */
+export const SecretDeletedEvent = event('secret.deleted', SecretSubject, Empty);
+/** A secret reached its expiry. */
+export const SecretExpiredEvent = event('secret.expired', SecretSubject, z.strictObject({ expiredAt: IsoDateTime }));
+/** A secret was rotated: the subject is the new secret. */
+export const SecretRotatedEvent = event(
+  'secret.rotated',
+  SecretSubject,
+  z.strictObject({
+    stillEnabledSecretIds: z.array(SecretId),
+    scheduledDisableAt: IsoDateTime.nullable(),
+  }),
+);
+
+/** A token was issued (its id and scope, never the token). */
+export const TokenIssuedEvent = event(
+  'token.issued',
+  SecretSubject,
+  z.strictObject({ jti: z.string().min(1).max(128), scope: ScopeString, expiresAt: IsoDateTime, grant: TokenGrant }),
+);
+/** A token was revoked (RFC 7009), by its id. */
+export const TokenRevokedEvent = event(
+  'token.revoked',
+  MaybeSecretSubject,
+  z.strictObject({ jti: z.string().min(1).max(128), expiresAt: IsoDateTime, reason: TokenRevocationReason }),
+);
+
+/**
+ * An authentication failed. `clientId` is what the caller presented (or `null` when absent);
+ * the subject names the account/secret when they were found.
+ */
+export const AuthenticationFailedEvent = event(
+  'authentication.failed',
+  MaybeSecretSubject,
+  z.strictObject({
+    clientId: z.string().max(256).nullable(),
+    reason: AuthenticationFailureReason,
+    grant: AuthenticationGrant,
+  }),
+);
+
+/**
+ * A reminder about a secret went out on one channel. `reminderKey` identifies the threshold
+ * (e.g. `30d`, or `expired`); with the secret id it makes each reminder happen exactly once.
+ */
+export const ReminderSentEvent = event(
+  'reminder.sent',
+  SecretSubject,
+  z.strictObject({
+    secretId: SecretId,
+    reminderKey: z.string().min(1).max(64),
+    channel: ReminderChannel,
+  }),
+);
+
+/**
+ * The signing key was rotated. Signing keys belong to the issuer, not to one API, so `api` is
+ * `null` unless an API has its own key.
+ */
+export const KeyRotatedEvent = z.strictObject({
+  ...envelope,
+  api: ApiSlug.nullable(),
+  type: z.literal('key.rotated'),
+  subject: KeySubject,
+  data: z.strictObject({ newKeyId: SigningKeyId, previousKeyId: SigningKeyId.nullable() }),
+});
+
+/** An API (tenant) was created. */
+export const ApiCreatedEvent = event('api.created', NoSubject, Empty);
+/** An API's policy changed; `changes` names the fields. */
+export const ApiUpdatedEvent = event('api.updated', NoSubject, z.strictObject({ changes: Changes }));
+
+/** Every domain event, discriminated on `type`. */
+export const DomainEvent = z.discriminatedUnion('type', [
+  AccountCreatedEvent,
+  AccountUpdatedEvent,
+  AccountEnabledEvent,
+  AccountDisabledEvent,
+  AccountDeletedEvent,
+  SecretCreatedEvent,
+  SecretUpdatedEvent,
+  SecretEnabledEvent,
+  SecretDisabledEvent,
+  SecretDeletedEvent,
+  SecretExpiredEvent,
+  SecretRotatedEvent,
+  TokenIssuedEvent,
+  TokenRevokedEvent,
+  AuthenticationFailedEvent,
+  ReminderSentEvent,
+  KeyRotatedEvent,
+  ApiCreatedEvent,
+  ApiUpdatedEvent,
+]);
+export type DomainEvent = z.infer<typeof DomainEvent>;
+
+/** The event of one type, e.g. `DomainEventOf<'token.issued'>`. */
+export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+/** The `data` of one event type. */
+export type DomainEventData<T extends DomainEventType> = DomainEventOf<T>['data'];
+
+/** Parses a stored or received event; throws a `ZodError` when it is not a valid domain event. */
+export function parseDomainEvent(input: unknown): DomainEvent {
+  return DomainEvent.parse(input);
+}

@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import { formatZodError } from '../errors';
+import {
+  AlertChannel,
+  ApiPolicyResponse,
+  CreateAlertChannelRequest,
+  CreateSecretRequest,
+  CreateServiceAccountRequest,
+  ErrorResponse,
+  ListAuditEventsQuery,
+  ListServiceAccountsQuery,
+  RotateSecretRequest,
+  RotateSecretResponse,
+  SecretCreatedResponse,
+  SecretResponse,
+  ServiceAccountPage,
+  ServiceAccountResponse,
+  UpdateApiPolicyRequest,
+  UpdateSecretRequest,
+  UpdateServiceAccountRequest,
+} from './management';
+
+const T = '2026-01-31T12:00:00.000Z';
+
+function paths(result: { success: boolean; error?: unknown }): string[] {
+  expect(result.success).toBe(false);
+  return formatZodError(result.error as never).map((issue) => issue.path);
+}
+
+const account = {
+  id: 'sa_01H',
+  clientId: 'cid_01H',
+  name: 'billing',
+  description: null,
+  scopes: ['products:read'],
+  status: 'enabled',
+  createdAt: T,
+  updatedAt: T,
+  lastUsedAt: null,
+};
+
+const secret = {
+  id: 'sec_01H',
+  hint: 'tsk_…ab12',
+  description: 'ci',
+  status: 'enabled',
+  createdAt: T,
+  expiresAt: '2028-01-31T12:00:00.000Z',
+  disabledAt: null,
+  lastUsedAt: null,
+};
+
+const created = {
+  id: 'sec_01H',
+  clientId: 'cid_01H',
+  clientSecret: 'tsk_secretvalue',
+  hint: 'tsk_…ab12',
+  description: null,
+  status: 'enabled',
+  createdAt: T,
+  expiresAt: null,
+};
+
+describe('service accounts', () => {
+  it('creates with name, description, scopes', () => {
+    expect(CreateServiceAccountRequest.parse({ name: 'billing', description: 'x', scopes: ['a:read'] })).toEqual({
+      name: 'billing',
+      description: 'x',
+      scopes: ['a:read'],
+    });
+  });
+
+  it.each([
+    [{ scopes: [] }, ['name']],
+    [{ name: '   ', scopes: [] }, ['name']],
+    [{ name: 'x' }, ['scopes']],
+    [{ name: 'x', scopes: ['a b'] }, ['scopes.0']],
+    [{ name: 'x', scopes: [], clientId: 'mine' }, ['clientId']],
+    [{ name: 'x', scopes: [], status: 'enabled' }, ['status']],
+  ])('rejects create %j naming %j', (input, expected) => {
+    expect(paths(CreateServiceAccountRequest.safeParse(input))).toEqual(expected);
+  });
+
+  it('updates with at least one known field', () => {
+    expect(UpdateServiceAccountRequest.safeParse({ status: 'disabled' }).success).toBe(true);
+    expect(UpdateServiceAccountRequest.safeParse({ description: null }).success).toBe(true);
+    expect(UpdateServiceAccountRequest.safeParse({}).success).toBe(false);
+    expect(UpdateServiceAccountRequest.safeParse({ name: undefined }).success).toBe(false);
+    expect(paths(UpdateServiceAccountRequest.safeParse({ status: 'paused' }))).toEqual(['status']);
+    expect(paths(UpdateServiceAccountRequest.safeParse({ id: 'sa_2' }))).toContain('id');
+  });
+
+  it('parses responses and pages', () => {
+    expect(ServiceAccountResponse.parse(account)).toEqual(account);
+    expect(ServiceAccountPage.parse({ items: [account], nextCursor: null }).items).toHaveLength(1);
+    expect(paths(ServiceAccountResponse.safeParse({ ...account, createdAt: 'now' }))).toEqual(['createdAt']);
+  });
+
+  it('coerces and defaults list queries', () => {
+    expect(ListServiceAccountsQuery.parse({})).toEqual({ limit: 20 });
+    expect(ListServiceAccountsQuery.parse({ limit: '50', status: 'disabled', q: 'bill' })).toEqual({
+      limit: 50,
+      status: 'disabled',
+      q: 'bill',
+    });
+    expect(paths(ListServiceAccountsQuery.safeParse({ limit: '0' }))).toEqual(['limit']);
+    expect(paths(ListServiceAccountsQuery.safeParse({ limit: '101' }))).toEqual(['limit']);
+    expect(paths(ListServiceAccountsQuery.safeParse({ limit: 'ten' }))).toEqual(['limit']);
+    expect(paths(ListServiceAccountsQuery.safeParse({ sort: 'name' }))).toEqual(['sort']);
+  });
+
+  it('accepts audit event queries', () => {
+    expect(ListAuditEventsQuery.parse({ type: 'token.issued', accountId: 'sa_1' })).toEqual({
+      type: 'token.issued',
+      accountId: 'sa_1',
+      limit: 20,
+    });
+    expect(paths(ListAuditEventsQuery.safeParse({ type: 'token.minted' }))).toEqual(['type']);
+  });
+});
+
+describe('secrets', () => {
+  it('creates with a date, never-expires (null) or the default', () => {
+    expect(CreateSecretRequest.safeParse({}).success).toBe(true);
+    expect(CreateSecretRequest.safeParse({ expiresAt: null }).success).toBe(true);
+    expect(CreateSecretRequest.safeParse({ expiresAt: '2027-01-01T00:00:00+01:00', description: 'ci' }).success).toBe(true);
+    expect(paths(CreateSecretRequest.safeParse({ expiresAt: '2027-01-01' }))).toEqual(['expiresAt']);
+    expect(paths(CreateSecretRequest.safeParse({ clientSecret: 'chosen-by-me' }))).toEqual(['clientSecret']);
+  });
+
+  it('SecretResponse never carries the secret: it is stripped', () => {
+    const parsed = SecretResponse.parse({ ...secret, clientSecret: 'tsk_leak', secretHash: 'abc', hash: 'abc' });
+    expect(parsed).toEqual(secret);
+    expect(Object.keys(parsed)).not.toContain('clientSecret');
+    expect(JSON.stringify(parsed)).not.toContain('tsk_leak');
+    expect(Object.keys(SecretResponse.shape)).not.toContain('clientSecret');
+  });
+
+  it('SecretCreatedResponse is the one place the secret appears', () => {
+    expect(SecretCreatedResponse.parse(created).clientSecret).toBe('tsk_secretvalue');
+    expect(paths(SecretCreatedResponse.safeParse({ ...created, clientSecret: undefined }))).toEqual(['clientSecret']);
+  });
+
+  it('updates status or description, at least one, nothing else', () => {
+    expect(UpdateSecretRequest.safeParse({ status: 'disabled' }).success).toBe(true);
+    expect(UpdateSecretRequest.safeParse({}).success).toBe(false);
+    expect(paths(UpdateSecretRequest.safeParse({ status: 'disabled', expiresAt: T }))).toEqual(['expiresAt']);
+  });
+
+  it('rotates', () => {
+    expect(RotateSecretRequest.safeParse({ disableOthersAfter: T }).success).toBe(true);
+    expect(paths(RotateSecretRequest.safeParse({ disableOthersAfter: 'tomorrow' }))).toEqual(['disableOthersAfter']);
+    const response = RotateSecretResponse.parse({
+      secret: created,
+      stillEnabled: [{ ...secret, clientSecret: 'tsk_old' }],
+      scheduledDisableAt: T,
+    });
+    expect(JSON.stringify(response.stillEnabled)).not.toContain('tsk_old');
+  });
+});
+
+describe('API policy', () => {
+  const policy = {
+    api: 'my-api',
+    tokenLifetimeSeconds: 900,
+    reminderThresholdsDays: [30, 7, 1],
+    maxSecretLifetimeDays: 730,
+    allowNeverExpires: false,
+    maxSecretsPerAccount: 5,
+    unusedAfterDays: 90,
+    createdAt: T,
+    updatedAt: T,
+  };
+
+  it('parses the policy', () => {
+    expect(ApiPolicyResponse.parse(policy)).toEqual(policy);
+  });
+
+  it('updates any subset, strictly and within bounds', () => {
+    expect(UpdateApiPolicyRequest.safeParse({ tokenLifetimeSeconds: 300 }).success).toBe(true);
+    expect(UpdateApiPolicyRequest.safeParse({ maxSecretLifetimeDays: null }).success).toBe(true);
+    expect(UpdateApiPolicyRequest.safeParse({}).success).toBe(false);
+    expect(paths(UpdateApiPolicyRequest.safeParse({ tokenLifetimeSeconds: 10 }))).toEqual(['tokenLifetimeSeconds']);
+    expect(paths(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: [7, 7] }))).toEqual(['reminderThresholdsDays']);
+    expect(paths(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: [0] }))).toEqual(['reminderThresholdsDays.0']);
+    expect(paths(UpdateApiPolicyRequest.safeParse({ api: 'other' }))).toContain('api');
+  });
+});
+
+describe('alert channels', () => {
+  it('accepts webhooks and e-mail', () => {
+    expect(CreateAlertChannelRequest.safeParse({ kind: 'webhook', url: 'https://hooks.example/tessera' }).success).toBe(true);
+    expect(CreateAlertChannelRequest.safeParse({ kind: 'webhook', url: 'http://127.0.0.1:8080/sink' }).success).toBe(true);
+    expect(CreateAlertChannelRequest.safeParse({ kind: 'email', address: 'security@example.com' }).success).toBe(true);
+  });
+
+  it.each([
+    [{ kind: 'webhook', url: 'ftp://x.example/' }, 'url'],
+    [{ kind: 'webhook', url: 'not a url' }, 'url'],
+    [{ kind: 'webhook', url: 'https://x.example', secret: 'short' }, 'secret'],
+    [{ kind: 'email', address: 'nobody' }, 'address'],
+    [{ kind: 'email', address: 'a@example.com', url: 'https://x' }, 'url'],
+    [{ kind: 'pager', target: 'x' }, 'kind'],
+  ])('rejects %j naming %s', (input, field) => {
+    expect(paths(CreateAlertChannelRequest.safeParse(input))).toEqual([field]);
+  });
+
+  it('never returns the webhook signing secret', () => {
+    const parsed = AlertChannel.parse({ id: 'ch_1', kind: 'webhook', target: 'https://x', createdAt: T, secret: 'whsec' });
+    expect(parsed).not.toHaveProperty('secret');
+  });
+});
+
+describe('ErrorResponse', () => {
+  it('accepts the error body', () => {
+    expect(
+      ErrorResponse.safeParse({
+        error: {
+          code: 'REQUEST.VALIDATION_FAILED',
+          message: 'The request body is invalid.',
+          requestId: 'req_1',
+          issues: [{ path: 'scopes.0', message: '"scopes.0": too small' }],
+        },
+      }).success,
+    ).toBe(true);
+    expect(ErrorResponse.safeParse({ error: { code: 'SECRET.EXPIRED', message: 'm', requestId: 'r', details: { secretId: 'sec_1' } } }).success).toBe(true);
+    expect(ErrorResponse.safeParse({ error: { message: 'm', requestId: 'r' } }).success).toBe(false);
+  });
+});

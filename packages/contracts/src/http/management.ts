@@ -1,0 +1,279 @@
+/**
+ * Management API contracts: `/apis/:api/service-accounts[/:id[/secrets[/:secretId]]]`, API policy,
+ * alert channels, and the common error body.
+ *
+ * Request bodies are strict (unknown fields are rejected, so typos are not silently ignored).
+ * Response schemas strip unknown fields: a response parsed through them can never carry a field
+ * that was not whitelisted here (no hash, no secret), and clients stay forward-compatible.
+ * Only {@link SecretCreatedResponse} carries a client secret, once, at creation.
+ */
+import { z } from 'zod';
+import { DomainEvent, DomainEventType } from '../events';
+import { ApiSlug, ClientId, IsoDateTime, ScopeList, SecretId, ServiceAccountId } from '../primitives';
+
+/** Account or secret status. */
+export const Status = z.enum(['enabled', 'disabled']);
+export type Status = z.infer<typeof Status>;
+
+/** Service account status. */
+export const ServiceAccountStatus = Status;
+export type ServiceAccountStatus = Status;
+
+/** Secret status. Expiry is separate: an enabled secret past `expiresAt` is refused all the same. */
+export const SecretStatus = Status;
+export type SecretStatus = Status;
+
+const Name = z.string().trim().min(1).max(128);
+const Description = z.string().trim().max(1024);
+
+/** Requires at least one defined field (for PATCH bodies). */
+function nonEmpty<T extends Record<string, unknown>>(value: T): boolean {
+  return Object.values(value).some((v) => v !== undefined);
+}
+const AT_LEAST_ONE = { message: 'expected at least one field to change' };
+
+// ---------------------------------------------------------------------------------------------
+// Paging
+
+/**
+ * A page of items with an opaque cursor for the next page (`null` on the last page).
+ * `Page(ServiceAccountResponse)` builds the schema; `Page<T>` is its type.
+ */
+export function Page<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().min(1).nullable(),
+  });
+}
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** Page size: 1..100, default 20; coerced from the query string. */
+export const PageLimit = z.coerce.number().int().min(1).max(100).default(20);
+
+/** Opaque paging cursor, as returned in `nextCursor`. */
+export const Cursor = z.string().min(1).max(512);
+
+// ---------------------------------------------------------------------------------------------
+// Service accounts
+
+/** `POST /apis/:api/service-accounts`. */
+export const CreateServiceAccountRequest = z.strictObject({
+  name: Name,
+  description: Description.optional(),
+  scopes: ScopeList,
+});
+export type CreateServiceAccountRequest = z.infer<typeof CreateServiceAccountRequest>;
+
+/** `PATCH /apis/:api/service-accounts/:id`: at least one field. `description: null` clears it. */
+export const UpdateServiceAccountRequest = z
+  .strictObject({
+    name: Name.optional(),
+    description: Description.nullable().optional(),
+    scopes: ScopeList.optional(),
+    status: ServiceAccountStatus.optional(),
+  })
+  .refine(nonEmpty, AT_LEAST_ONE);
+export type UpdateServiceAccountRequest = z.infer<typeof UpdateServiceAccountRequest>;
+
+/** A service account as returned by the management API. */
+export const ServiceAccountResponse = z.object({
+  id: ServiceAccountId,
+  clientId: ClientId,
+  name: z.string(),
+  description: z.string().nullable(),
+  scopes: z.array(z.string()),
+  status: ServiceAccountStatus,
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  lastUsedAt: IsoDateTime.nullable(),
+});
+export type ServiceAccountResponse = z.infer<typeof ServiceAccountResponse>;
+
+/** `GET /apis/:api/service-accounts` query: filter by status, search `q` (name or client id), paging. */
+export const ListServiceAccountsQuery = z.strictObject({
+  status: ServiceAccountStatus.optional(),
+  q: z.string().trim().min(1).max(128).optional(),
+  limit: PageLimit,
+  cursor: Cursor.optional(),
+});
+export type ListServiceAccountsQuery = z.infer<typeof ListServiceAccountsQuery>;
+
+/** A page of service accounts. */
+export const ServiceAccountPage = Page(ServiceAccountResponse);
+export type ServiceAccountPage = z.infer<typeof ServiceAccountPage>;
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+/**
+ * `POST /apis/:api/service-accounts/:id/secrets`. `expiresAt` omitted: the default (2 years);
+ * `null`: never expires (only where the API's policy allows it); a date: that date.
+ */
+export const CreateSecretRequest = z.strictObject({
+  expiresAt: IsoDateTime.nullable().optional(),
+  description: Description.optional(),
+});
+export type CreateSecretRequest = z.infer<typeof CreateSecretRequest>;
+
+/** A secret as listed or read: metadata only, never the secret nor its hash. */
+export const SecretResponse = z.object({
+  id: SecretId,
+  /** Short visible hint (prefix and last 4 characters) to recognise the secret. */
+  hint: z.string(),
+  description: z.string().nullable(),
+  status: SecretStatus,
+  createdAt: IsoDateTime,
+  expiresAt: IsoDateTime.nullable(),
+  disabledAt: IsoDateTime.nullable(),
+  lastUsedAt: IsoDateTime.nullable(),
+});
+export type SecretResponse = z.infer<typeof SecretResponse>;
+
+/**
+ * Answer to secret creation: the only response that ever carries `clientSecret`, shown once.
+ * It is never stored or retrievable afterwards.
+ */
+export const SecretCreatedResponse = z.object({
+  id: SecretId,
+  clientId: ClientId,
+  clientSecret: z.string().min(1),
+  hint: z.string(),
+  description: z.string().nullable(),
+  status: SecretStatus,
+  createdAt: IsoDateTime,
+  expiresAt: IsoDateTime.nullable(),
+});
+export type SecretCreatedResponse = z.infer<typeof SecretCreatedResponse>;
+
+/** `PATCH …/secrets/:secretId`: enable/disable or re-describe; at least one field. */
+export const UpdateSecretRequest = z
+  .strictObject({
+    status: SecretStatus.optional(),
+    description: Description.nullable().optional(),
+  })
+  .refine(nonEmpty, AT_LEAST_ONE);
+export type UpdateSecretRequest = z.infer<typeof UpdateSecretRequest>;
+
+/**
+ * `POST …/secrets/rotate`: create a new secret; with `disableOthersAfter`, the account's other
+ * enabled secrets are disabled at that time (giving callers a window to move).
+ */
+export const RotateSecretRequest = z.strictObject({
+  expiresAt: IsoDateTime.nullable().optional(),
+  description: Description.optional(),
+  disableOthersAfter: IsoDateTime.optional(),
+});
+export type RotateSecretRequest = z.infer<typeof RotateSecretRequest>;
+
+/** Rotation answer: the new secret (shown once), the secrets still enabled, and when they will be disabled. */
+export const RotateSecretResponse = z.object({
+  secret: SecretCreatedResponse,
+  stillEnabled: z.array(SecretResponse),
+  scheduledDisableAt: IsoDateTime.nullable(),
+});
+export type RotateSecretResponse = z.infer<typeof RotateSecretResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// API policy
+
+/** Editable policy fields with their bounds. */
+const ApiPolicyFields = {
+  /** Access token lifetime, 60 s .. 24 h (default 900). */
+  tokenLifetimeSeconds: z.number().int().min(60).max(86_400),
+  /** Days before expiry at which reminders go out (default `[30, 7, 1]`), distinct, 1..365. */
+  reminderThresholdsDays: z
+    .array(z.number().int().min(1).max(365))
+    .max(10)
+    .refine((days) => new Set(days).size === days.length, { message: 'thresholds must be distinct' }),
+  /** Longest lifetime a secret may be given, in days; `null` for no limit. */
+  maxSecretLifetimeDays: z.number().int().min(1).max(36_500).nullable(),
+  /** Whether secrets may be created with no expiry. */
+  allowNeverExpires: z.boolean(),
+  /** Most secrets one account may hold. */
+  maxSecretsPerAccount: z.number().int().min(1).max(100),
+  /** An account unused for this many days is reported. */
+  unusedAfterDays: z.number().int().min(1).max(3650),
+};
+
+/** `GET /apis/:api` (policy of an API). */
+export const ApiPolicyResponse = z.object({
+  api: ApiSlug,
+  ...ApiPolicyFields,
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type ApiPolicyResponse = z.infer<typeof ApiPolicyResponse>;
+
+/** `PATCH /apis/:api`: any subset of the policy fields, at least one. */
+export const UpdateApiPolicyRequest = z
+  .strictObject(ApiPolicyFields)
+  .partial()
+  .refine(nonEmpty, AT_LEAST_ONE);
+export type UpdateApiPolicyRequest = z.infer<typeof UpdateApiPolicyRequest>;
+
+// ---------------------------------------------------------------------------------------------
+// Alert channels (security contacts)
+
+/** Kind of alert channel. */
+export const AlertChannelKind = z.enum(['webhook', 'email']);
+export type AlertChannelKind = z.infer<typeof AlertChannelKind>;
+
+/** An alert channel as returned: `target` is the URL or address. The webhook signing secret is never returned. */
+export const AlertChannel = z.object({
+  id: z.string().min(1),
+  kind: AlertChannelKind,
+  target: z.string().min(1),
+  createdAt: IsoDateTime,
+});
+export type AlertChannel = z.infer<typeof AlertChannel>;
+
+/** `POST /apis/:api/alert-channels`: a webhook (http/https URL, optional signing secret) or an e-mail address. */
+export const CreateAlertChannelRequest = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/, message: 'expected an http or https URL' }).max(2048),
+    /** Signing secret for `Tessera-Webhook-Signature`; generated by the server when omitted. */
+    secret: z.string().min(32).max(256).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('email'),
+    address: z.email().max(254),
+  }),
+]);
+export type CreateAlertChannelRequest = z.infer<typeof CreateAlertChannelRequest>;
+
+// ---------------------------------------------------------------------------------------------
+// Audit trail
+
+/** `GET /apis/:api/audit-events` query: filter by type, account, time range; paging (newest first). */
+export const ListAuditEventsQuery = z.strictObject({
+  type: DomainEventType.optional(),
+  accountId: ServiceAccountId.optional(),
+  since: IsoDateTime.optional(),
+  until: IsoDateTime.optional(),
+  limit: PageLimit,
+  cursor: Cursor.optional(),
+});
+export type ListAuditEventsQuery = z.infer<typeof ListAuditEventsQuery>;
+
+/** A page of audit (domain) events. */
+export const AuditEventPage = Page(DomainEvent);
+export type AuditEventPage = z.infer<typeof AuditEventPage>;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/**
+ * Error body of every non-OAuth endpoint. `code` is an HTTP-level code (`ERROR_CODES`) or a domain
+ * code (`SECRET.EXPIRED`); `issues` lists validation problems by field; `details` is public only.
+ */
+export const ErrorResponse = z.object({
+  error: z.object({
+    code: z.string().min(1),
+    message: z.string(),
+    requestId: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponse>;

@@ -1,0 +1,114 @@
+/**
+ * Primitive schemas shared by every contract: prefixed ids, timestamps, API slugs and scopes.
+ *
+ * Ids are prefixed strings (`sa_…`, `sec_…`, `key_…`, `evt_…`). The schemas check the prefix and
+ * a lenient body (letters, digits, `_`, `-`; the domain's ids are 22 base62 characters) but
+ * infer plain `string`: the branded id types belong to `@tessera/domain`, whose id helper is the
+ * one place that brands them, so domain values flow into responses without casts. An id never
+ * contains `:` or `.`, which {@link jobIdFor} relies on.
+ */
+import { z } from 'zod';
+
+function prefixedId(prefix: string) {
+  return z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{1,128}$`), {
+    message: `expected an id like "${prefix}_…" (letters, digits, "_" or "-" after the prefix)`,
+  });
+}
+
+/** Service account id, `sa_…`. */
+export const ServiceAccountId = prefixedId('sa');
+export type ServiceAccountId = z.infer<typeof ServiceAccountId>;
+
+/** Secret id, `sec_…` (identifies a secret; never the secret itself). */
+export const SecretId = prefixedId('sec');
+export type SecretId = z.infer<typeof SecretId>;
+
+/** Signing key id, `key_…` (the JWT `kid`). */
+export const SigningKeyId = prefixedId('key');
+export type SigningKeyId = z.infer<typeof SigningKeyId>;
+
+/** Domain event id, `evt_…`. */
+export const EventId = prefixedId('evt');
+export type EventId = z.infer<typeof EventId>;
+
+/** Public client id of a service account (opaque, non-guessable, not secret). */
+export const ClientId = z.string().min(1).max(256);
+export type ClientId = z.infer<typeof ClientId>;
+
+/**
+ * ISO-8601 date-time with an explicit zone (`Z` or `±hh:mm`), e.g. `2026-01-31T12:00:00.000Z`.
+ * Local times without a zone are rejected.
+ */
+export const IsoDateTime = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 date-time with a time zone' });
+export type IsoDateTime = z.infer<typeof IsoDateTime>;
+
+/**
+ * Slugs that would collide with Tessera's own top-level routes (`GET /:api/:collection` shares
+ * the path space with `/oauth/…`, `/health/…`, `/apis/…`, …), so no API may use them.
+ */
+export const RESERVED_API_SLUGS = [
+  'apis',
+  'oauth',
+  'health',
+  'metrics',
+  'docs',
+  'system',
+  'well-known',
+  'jwks',
+  'admin',
+  'api',
+] as const;
+
+/**
+ * API (tenant) slug: 2–63 characters, lowercase letters, digits and `-`, starting with a letter,
+ * e.g. `my-api`. Reserved route names ({@link RESERVED_API_SLUGS}) are refused.
+ */
+export const ApiSlug = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,62}$/, {
+    message: 'expected 2-63 lowercase letters, digits or "-", starting with a letter',
+  })
+  .refine((slug) => !(RESERVED_API_SLUGS as readonly string[]).includes(slug), {
+    message: 'this name is reserved',
+  });
+export type ApiSlug = z.infer<typeof ApiSlug>;
+
+/**
+ * One OAuth scope token (RFC 6749 §3.3: printable ASCII except space, `"` and `\`), e.g.
+ * `products:read`. At most 128 characters.
+ */
+export const Scope = z
+  .string()
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/, {
+    message: 'expected a scope of 1-128 printable characters without spaces, quotes or backslashes',
+  });
+export type Scope = z.infer<typeof Scope>;
+
+/** A list of distinct scopes (at most 100). */
+export const ScopeList = z
+  .array(Scope)
+  .max(100)
+  .refine((scopes) => new Set(scopes).size === scopes.length, { message: 'scopes must be distinct' });
+export type ScopeList = z.infer<typeof ScopeList>;
+
+/**
+ * A space-delimited scope string as carried by OAuth (`scope` parameter and claim): zero or more
+ * scope tokens separated by single spaces. The empty string means "no scopes".
+ */
+export const ScopeString = z
+  .string()
+  .max(8192)
+  .regex(/^(?:[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*)?$/, {
+    message: 'expected scopes separated by single spaces',
+  });
+export type ScopeString = z.infer<typeof ScopeString>;
+
+/** Splits a space-delimited scope string into its scopes (`''` → `[]`). */
+export function splitScope(scope: string): string[] {
+  return scope.split(' ').filter((part) => part.length > 0);
+}
+
+/** Joins scopes into the space-delimited form used by OAuth, without duplicates, order kept. */
+export function joinScope(scopes: readonly string[]): string {
+  return [...new Set(scopes)].join(' ');
+}
