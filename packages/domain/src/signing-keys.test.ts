@@ -1,0 +1,56 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { SigningKeyId } from './ids.js';
+import { activeSigningKey, keysToPublish, type SigningKeyLifecycle } from './signing-keys.js';
+
+const NOW = new Date('2025-06-01T00:00:00.000Z');
+const key = (id: string, createdAt: string, retiredAt: Date | null = null): SigningKeyLifecycle => ({
+  id: `key_${id}` as SigningKeyId,
+  createdAt: new Date(createdAt),
+  retiredAt,
+});
+
+describe('keysToPublish', () => {
+  it('publishes active keys and retired keys that may still have live tokens', () => {
+    const lifetime = 900;
+    const active = key('a', '2025-05-01T00:00:00Z');
+    const justRetired = key('b', '2025-04-01T00:00:00Z', new Date(NOW.getTime() - 959_999));
+    const boundary = key('c', '2025-03-01T00:00:00Z', new Date(NOW.getTime() - 960_000));
+    const old = key('d', '2025-02-01T00:00:00Z', new Date('2025-03-01T00:00:00Z'));
+    expect(keysToPublish([active, justRetired, boundary, old], lifetime, NOW)).toEqual([active, justRetired]);
+  });
+
+  it('a retired key is published exactly while retiredAt + lifetime + 60 s > now (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 60, max: 86_400 }), fc.integer({ min: -100_000_000, max: 100_000_000 }), (lifetime, delta) => {
+        const retired = key('x', '2025-01-01T00:00:00Z', new Date(NOW.getTime() + delta));
+        expect(keysToPublish([retired], lifetime, NOW).length).toBe(delta + (lifetime + 60) * 1000 > 0 ? 1 : 0);
+      }),
+    );
+  });
+});
+
+describe('activeSigningKey', () => {
+  it('is the newest key that is not retired', () => {
+    const older = key('1', '2025-01-01T00:00:00Z');
+    const newer = key('2', '2025-02-01T00:00:00Z');
+    const newestRetired = key('3', '2025-03-01T00:00:00Z', NOW);
+    expect(activeSigningKey([older, newestRetired, newer])).toBe(newer);
+    expect(activeSigningKey([newestRetired])).toBeNull();
+    expect(activeSigningKey([])).toBeNull();
+  });
+
+  it('does not depend on input order (property)', () => {
+    const arbKey = fc.record({
+      id: fc.stringMatching(/^[0-9A-Za-z]{4}$/),
+      day: fc.integer({ min: 1, max: 28 }),
+      retired: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(arbKey, { selector: (k) => k.id, maxLength: 12 }), (raw) => {
+        const keys = raw.map((k) => key(k.id, `2025-02-${String(k.day).padStart(2, '0')}T00:00:00Z`, k.retired ? NOW : null));
+        expect(activeSigningKey([...keys].reverse())).toBe(activeSigningKey(keys));
+      }),
+    );
+  });
+});
