@@ -54,8 +54,8 @@ export const EventActor = z
     clientId: ClientId.optional(),
     accountId: ServiceAccountId.optional(),
   })
-  .refine((actor) => actor.kind !== 'account' || actor.accountId !== undefined, {
-    message: 'an account actor needs its accountId',
+  .refine((actor) => actor.kind !== 'account' || actor.accountId !== undefined || actor.clientId !== undefined, {
+    message: 'an account actor needs its accountId or clientId',
     path: ['accountId'],
   });
 export type EventActor = z.infer<typeof EventActor>;

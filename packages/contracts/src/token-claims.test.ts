@@ -4,7 +4,7 @@ import { ACCESS_TOKEN_TYPE, AccessTokenClaims } from './token-claims';
 
 const claims = {
   iss: 'https://tessera.example',
-  sub: 'sa_01H',
+  sub: 'cid_01H',
   aud: 'my-api',
   client_id: 'cid_01H',
   scope: 'products:read products:write',
@@ -29,7 +29,7 @@ describe('AccessTokenClaims', () => {
 
   it.each([
     [{ aud: ['my-api'] }, 'aud'],
-    [{ sub: 'sec_01H' }, 'sub'],
+    [{ sub: '' }, 'sub'],
     [{ secret_id: undefined }, 'secret_id'],
     [{ iat: 1.5 }, 'iat'],
     [{ exp: 1_800_000_000 }, 'exp'],

@@ -3,7 +3,7 @@
  * current signing key (`kid` in the header). Times are seconds since the epoch.
  */
 import { z } from 'zod';
-import { ClientId, ScopeString, SecretId, ServiceAccountId } from './primitives';
+import { ClientId, ScopeString, SecretId } from './primitives';
 
 /** JOSE header `typ` of Tessera's access tokens (RFC 9068 §2.1). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt' as const;
@@ -16,7 +16,8 @@ const EpochSeconds = z.number().int().nonnegative();
 /**
  * Access token claims.
  * - `iss`: Tessera's issuer URL; `aud`: the API the token is for (one audience, a string);
- * - `sub`: the service account id; `client_id`: its public client id;
+ * - `sub` and `client_id`: the service account's public client ID (RFC 9068 §2.2: for a client
+ *   acting on its own behalf, the subject is the client);
  * - `scope`: granted scopes, space-delimited (may be empty);
  * - `jti`: unique token id (revocation key); `secret_id`: the secret it was issued from, so that
  *   disabling that secret revokes the token at once.
@@ -24,7 +25,7 @@ const EpochSeconds = z.number().int().nonnegative();
 export const AccessTokenClaims = z
   .object({
     iss: z.string().min(1),
-    sub: ServiceAccountId,
+    sub: ClientId,
     aud: z.string().min(1),
     client_id: ClientId,
     scope: ScopeString,
