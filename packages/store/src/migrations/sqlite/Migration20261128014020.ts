@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128013752 extends Migration {
+export class Migration20261128014020 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`api\` (\`slug\` text not null, \`token_lifetime_seconds\` integer not null, \`reminder_thresholds_days\` json not null, \`max_secret_lifetime_days\` integer null, \`allow_never_expires\` integer not null, \`max_secrets_per_account\` integer not null, \`unused_after_days\` integer not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, primary key (\`slug\`));`);
@@ -8,8 +8,9 @@ export class Migration20261128013752 extends Migration {
     this.addSql(`create table \`document\` (\`id\` text not null, \`api\` text not null, \`collection\` text not null, \`body\` json not null, \`created_at\` datetime not null, primary key (\`id\`));`);
     this.addSql(`create index \`document_api_collection_id_index\` on \`document\` (\`api\`, \`collection\`, \`id\`);`);
 
-    this.addSql(`create table \`event\` (\`id\` text not null, \`api\` text not null, \`type\` text not null, \`occurred_at\` datetime not null, \`actor\` json not null, \`source\` json not null, \`subject\` json not null, \`data\` json not null, \`published_at\` datetime null, primary key (\`id\`));`);
+    this.addSql(`create table \`event\` (\`id\` text not null, \`api\` text null, \`type\` text not null, \`occurred_at\` datetime not null, \`actor\` json not null, \`source\` json not null, \`subject\` json not null, \`account_id\` text null, \`data\` json not null, \`published_at\` datetime null, primary key (\`id\`));`);
     this.addSql(`create index \`event_api_id_index\` on \`event\` (\`api\`, \`id\`);`);
+    this.addSql(`create index \`event_api_account_id_id_index\` on \`event\` (\`api\`, \`account_id\`, \`id\`);`);
     this.addSql(`create index \`event_published_at_index\` on \`event\` (\`published_at\`);`);
 
     this.addSql(`create table \`revocation\` (\`id\` text not null, \`kind\` text not null, \`value\` text not null, \`api\` text not null, \`revoked_at\` datetime not null, \`expires_at\` datetime not null, primary key (\`id\`));`);

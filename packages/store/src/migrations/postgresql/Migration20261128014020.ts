@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128013752 extends Migration {
+export class Migration20261128014020 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "api" ("slug" varchar(63) not null, "token_lifetime_seconds" int not null, "reminder_thresholds_days" jsonb not null, "max_secret_lifetime_days" int null, "allow_never_expires" boolean not null, "max_secrets_per_account" int not null, "unused_after_days" int not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "api_pkey" primary key ("slug"));`);
@@ -8,8 +8,9 @@ export class Migration20261128013752 extends Migration {
     this.addSql(`create table "document" ("id" varchar(40) not null, "api" varchar(63) not null, "collection" varchar(63) not null, "body" jsonb not null, "created_at" timestamptz not null, constraint "document_pkey" primary key ("id"));`);
     this.addSql(`create index "document_api_collection_id_index" on "document" ("api", "collection", "id");`);
 
-    this.addSql(`create table "event" ("id" varchar(40) not null, "api" varchar(63) not null, "type" varchar(40) not null, "occurred_at" timestamptz not null, "actor" jsonb not null, "source" jsonb not null, "subject" jsonb not null, "data" jsonb not null, "published_at" timestamptz null, constraint "event_pkey" primary key ("id"));`);
+    this.addSql(`create table "event" ("id" varchar(40) not null, "api" varchar(63) null, "type" varchar(40) not null, "occurred_at" timestamptz not null, "actor" jsonb not null, "source" jsonb not null, "subject" jsonb not null, "account_id" varchar(40) null, "data" jsonb not null, "published_at" timestamptz null, constraint "event_pkey" primary key ("id"));`);
     this.addSql(`create index "event_api_id_index" on "event" ("api", "id");`);
+    this.addSql(`create index "event_api_account_id_id_index" on "event" ("api", "account_id", "id");`);
     this.addSql(`create index "event_published_at_index" on "event" ("published_at");`);
 
     this.addSql(`create table "revocation" ("id" varchar(120) not null, "kind" varchar(10) not null, "value" varchar(100) not null, "api" varchar(63) not null, "revoked_at" timestamptz not null, "expires_at" timestamptz not null, constraint "revocation_pkey" primary key ("id"));`);

@@ -1,0 +1,54 @@
+import { Injectable, SetMetadata, UseGuards, applyDecorators, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { BearerException } from '../common/http-errors';
+import type { Principal } from './principal';
+
+/** What a protected route requires of its caller's token. */
+export interface TokenRequirement {
+  /** Route parameter that names the API the token must be for (its `aud`). */
+  readonly audienceParam: string;
+  /** Scopes the token must hold, computed from the route parameters. */
+  readonly scopes: (params: Readonly<Record<string, string>>, method: string) => readonly string[];
+}
+
+const REQUIREMENT = Symbol('token-requirement');
+
+/**
+ * Bearer guard (RFC 6750) built on @nestjs/passport: verifies the token, then checks that it is
+ * for this route's API and holds the route's scopes. 401 `invalid_token` / 403 `insufficient_scope`.
+ */
+@Injectable()
+export class BearerGuard extends AuthGuard('bearer') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const requirement = this.reflector.getAllAndOverride<TokenRequirement | undefined>(REQUIREMENT, [context.getHandler(), context.getClass()]);
+    if (!requirement) return true;
+    const request = context.switchToHttp().getRequest<{ user: Principal; params: Record<string, string>; method: string }>();
+    const { claims, scopes } = request.user;
+    if (claims.aud !== request.params[requirement.audienceParam]) {
+      throw new BearerException('invalid_token', 'The access token is not for this API.');
+    }
+    const required = requirement.scopes(request.params, request.method);
+    const missing = required.filter((scope) => !scopes.has(scope));
+    if (missing.length > 0) {
+      throw new BearerException('insufficient_scope', `The access token lacks the scope ${missing.join(' ')}.`, required.join(' '));
+    }
+    return true;
+  }
+
+  override handleRequest<T = Principal>(error: unknown, user: T | false): T {
+    if (error) throw error;
+    if (!user) throw new BearerException(null, 'An access token is required: send Authorization: Bearer <token>.');
+    return user;
+  }
+}
+
+/** Protects a route or controller with a bearer token for the API in `audienceParam`. */
+export function RequireToken(requirement: TokenRequirement): MethodDecorator & ClassDecorator {
+  return applyDecorators(SetMetadata(REQUIREMENT, requirement), UseGuards(BearerGuard));
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Clock } from '@tessera/domain';
+import { Store, type RevocationRow, type StoreSession } from '@tessera/store';
+import { CLOCK, CONFIG } from '../common/tokens';
+import type { Config } from '../config/env';
+import { InvalidationBus, type Invalidation, type RevocationKind } from '../cluster/invalidation-bus';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens/signing-keys.service';
+
+/** What of a token revocation looks at. */
+export interface RevocableToken {
+  readonly jti: string;
+  readonly client_id: string;
+  readonly secret_id: string;
+  readonly iat: number;
+}
+
+/**
+ * Revocation list. A revocation of a secret or client applies to every token issued at or before
+ * it; of a token, to that token. Written to the database in the transaction of the change that
+ * causes it, then pushed to every process; each process also polls the table, so none misses one.
+ */
+@Injectable()
+export class RevocationService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RevocationService.name);
+  /** key `kind:value` → revoked-at (seconds) and expiry (ms). */
+  private readonly revoked = new Map<string, { revokedAt: number; expiresAt: number }>();
+  private lastPoll = new Date(0);
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: InvalidationBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.bus.onMessage((message) => this.apply(message));
+    await this.poll();
+    const interval = this.config.redisUrl ? 5_000 : 1_000;
+    this.timer = setInterval(() => {
+      this.poll().catch((error: unknown) => this.logger.warn(`Polling revocations failed: ${String(error)}`));
+    }, interval);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Records a revocation inside the caller's transaction. Call `publish` with the result once
+   * the transaction has committed.
+   */
+  async record(tx: StoreSession, kind: RevocationKind, value: string, api: string): Promise<Invalidation> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + (MAX_TOKEN_LIFETIME_SECONDS + 60) * 1000);
+    const row: RevocationRow = { id: `${kind}:${value}`, kind, value, api, revokedAt: now, expiresAt };
+    await tx.revocations.upsert(row);
+    return toMessage(row);
+  }
+
+  /** Applies committed revocations here and announces them to the other processes. */
+  async publish(messages: readonly Invalidation[]): Promise<void> {
+    for (const message of messages) {
+      try {
+        await this.bus.publish(message);
+      } catch (error) {
+        // Already durable and applied here; other processes pick it up at their next poll.
+        this.apply(message);
+        this.logger.warn(`Announcing a revocation failed; other processes will poll it: ${String(error)}`);
+      }
+    }
+  }
+
+  isRevoked(token: RevocableToken): boolean {
+    if (this.revoked.size === 0) return false;
+    if (this.revoked.has(`token:${token.jti}`)) return true;
+    const bySecret = this.revoked.get(`secret:${token.secret_id}`);
+    if (bySecret && token.iat <= bySecret.revokedAt) return true;
+    const byClient = this.revoked.get(`client:${token.client_id}`);
+    return byClient !== undefined && token.iat <= byClient.revokedAt;
+  }
+
+  /** Reads revocations made since the last poll (with a margin for clock and commit order). */
+  async poll(): Promise<void> {
+    const now = this.clock.now();
+    const since = new Date(this.lastPoll.getTime() - 5_000);
+    const rows = await this.store.session().revocations.since(since, now);
+    for (const row of rows) this.apply(toMessage(row));
+    this.lastPoll = now;
+    for (const [key, entry] of this.revoked) if (entry.expiresAt <= now.getTime()) this.revoked.delete(key);
+  }
+
+  private apply(message: Invalidation): void {
+    if (message.type !== 'revoked') return;
+    const key = `${message.kind}:${message.value}`;
+    const existing = this.revoked.get(key);
+    if (!existing || existing.revokedAt < message.revokedAt) {
+      this.revoked.set(key, { revokedAt: message.revokedAt, expiresAt: message.expiresAt });
+    }
+  }
+}
+
+function toMessage(row: RevocationRow): Invalidation {
+  return {
+    type: 'revoked',
+    kind: row.kind as RevocationKind,
+    value: row.value,
+    revokedAt: Math.floor(row.revokedAt.getTime() / 1000),
+    expiresAt: row.expiresAt.getTime(),
+  };
+}

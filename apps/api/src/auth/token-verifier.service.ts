@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ACCESS_TOKEN_TYPE, AccessTokenClaims } from '@tessera/contracts';
+import type { Clock } from '@tessera/domain';
+import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { CLOCK, CONFIG } from '../common/tokens';
+import type { Config } from '../config/env';
+import { SigningKeysService } from '../tokens/signing-keys.service';
+import { RevocationService } from './revocation.service';
+
+const CACHE_LIMIT = 50_000;
+
+export type Verification = { readonly ok: true; readonly claims: AccessTokenClaims } | { readonly ok: false; readonly description: string };
+
+/**
+ * Verifies access tokens with jose: the pinned algorithm, `typ: at+jwt`, our issuer, a known key,
+ * expiry; then the claims' shape and revocation. A verified token is cached until it expires, so
+ * repeated calls skip the signature check; expiry and revocation are checked on every call.
+ * The audience and scopes are the route's business (BearerGuard).
+ */
+@Injectable()
+export class TokenVerifier {
+  private readonly cache = new Map<string, AccessTokenClaims>();
+  private readonly publicKeys = new Map<string, KeyObject>();
+
+  constructor(
+    private readonly keys: SigningKeysService,
+    private readonly revocations: RevocationService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async verify(token: string): Promise<Verification> {
+    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
+    let claims = this.cache.get(token);
+    if (!claims) {
+      const verified = await this.verifySignature(token);
+      if (!verified.ok) return verified;
+      claims = verified.claims;
+      if (this.cache.size >= CACHE_LIMIT) this.evict(nowSeconds);
+      this.cache.set(token, claims);
+    }
+    if (claims.exp <= nowSeconds) {
+      this.cache.delete(token);
+      return { ok: false, description: 'The access token expired.' };
+    }
+    if (this.revocations.isRevoked(claims)) return { ok: false, description: 'The access token was revoked.' };
+    return { ok: true, claims };
+  }
+
+  private async verifySignature(token: string): Promise<Verification> {
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+        algorithms: ['EdDSA'],
+        typ: ACCESS_TOKEN_TYPE,
+        issuer: this.config.issuer,
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'aud', 'client_id', 'scope', 'secret_id'],
+        currentDate: this.clock.now(),
+      });
+      const claims = AccessTokenClaims.safeParse(payload);
+      if (!claims.success) return { ok: false, description: 'The access token is malformed.' };
+      return { ok: true, claims: claims.data };
+    } catch (error) {
+      return { ok: false, description: describe(error) };
+    }
+  }
+
+  private async keyFor(header: JWTHeaderParameters): Promise<KeyObject> {
+    const kid = header.kid;
+    if (!kid) throw new errors.JWKSNoMatchingKey();
+    const known = this.publicKeys.get(kid);
+    if (known) return known;
+    const jwk = await this.keys.publicJwk(kid);
+    if (!jwk) throw new errors.JWKSNoMatchingKey();
+    const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: 'jwk' });
+    this.publicKeys.set(kid, key);
+    return key;
+  }
+
+  /** Drops expired entries, then the oldest half if still full. */
+  private evict(nowSeconds: number): void {
+    for (const [token, claims] of this.cache) if (claims.exp <= nowSeconds) this.cache.delete(token);
+    if (this.cache.size < CACHE_LIMIT) return;
+    let drop = this.cache.size / 2;
+    for (const token of this.cache.keys()) {
+      if (drop-- <= 0) break;
+      this.cache.delete(token);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The access token expired.';
+  if (error instanceof errors.JWTClaimValidationFailed) return `The access token's "${error.claim}" claim is not acceptable.`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'The access token is not signed with an accepted algorithm.';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is invalid.';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'The access token was not signed by a key of this issuer.';
+  return 'The access token is malformed.';
+}

@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+
+/** A change every API process must learn about at once. */
+export type Invalidation =
+  | { readonly type: 'revoked'; readonly kind: RevocationKind; readonly value: string; readonly revokedAt: number; readonly expiresAt: number }
+  | { readonly type: 'api-changed'; readonly api: string };
+
+export type RevocationKind = 'token' | 'secret' | 'client';
+
+/**
+ * Carries invalidations between API processes: in embedded mode only within this process; with
+ * REDIS_URL through Redis pub/sub to every process. The database stays the durable record, so a
+ * process that missed a message still catches up by polling it.
+ */
+export abstract class InvalidationBus {
+  protected handlers: ((message: Invalidation) => void)[] = [];
+
+  onMessage(handler: (message: Invalidation) => void): void {
+    this.handlers.push(handler);
+  }
+
+  /** Delivers to this process at once, and to the others when there are any. */
+  abstract publish(message: Invalidation): Promise<void>;
+
+  abstract close(): Promise<void>;
+
+  protected deliver(message: Invalidation): void {
+    for (const handler of this.handlers) handler(message);
+  }
+}
+
+export class LocalInvalidationBus extends InvalidationBus {
+  async publish(message: Invalidation): Promise<void> {
+    this.deliver(message);
+  }
+
+  async close(): Promise<void> {}
+}
+
+const CHANNEL = 'tessera:invalidations';
+
+export class RedisInvalidationBus extends InvalidationBus {
+  private readonly logger = new Logger('InvalidationBus');
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+
+  private constructor(url: string) {
+    super();
+    const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true } as const;
+    this.publisher = new Redis(url, options);
+    this.subscriber = new Redis(url, options);
+    for (const client of [this.publisher, this.subscriber]) {
+      client.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    }
+    this.subscriber.on('message', (_channel: string, raw: string) => {
+      try {
+        this.deliver(JSON.parse(raw) as Invalidation);
+      } catch {
+        this.logger.warn('Ignored a malformed invalidation message');
+      }
+    });
+  }
+
+  static async connect(url: string): Promise<RedisInvalidationBus> {
+    const bus = new RedisInvalidationBus(url);
+    await Promise.all([bus.publisher.connect(), bus.subscriber.connect()]);
+    await bus.subscriber.subscribe(CHANNEL);
+    return bus;
+  }
+
+  async publish(message: Invalidation): Promise<void> {
+    this.deliver(message);
+    await this.publisher.publish(CHANNEL, JSON.stringify(message));
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.publisher.ping()) === 'PONG';
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.disconnect();
+    await this.publisher.quit().catch(() => this.publisher.disconnect());
+  }
+}

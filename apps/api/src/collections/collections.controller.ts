@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiSlug } from '@tessera/contracts';
+import { z } from 'zod';
+import { RequireToken } from '../auth/bearer.guard';
+import { ZodPipe } from '../common/zod-body.pipe';
+import { CollectionsService, type CollectionDocument } from './collections.service';
+
+const CollectionParams = z.strictObject({
+  api: ApiSlug,
+  collection: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be 1-63 lowercase letters, digits, "-" or "_", starting with a letter'),
+});
+const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(100) });
+const MAX_DOCUMENT_BYTES = 16 * 1024;
+const DocumentBody = z
+  .record(z.string(), z.unknown())
+  .refine((body) => JSON.stringify(body).length <= MAX_DOCUMENT_BYTES, { message: `must be at most ${MAX_DOCUMENT_BYTES} bytes of JSON` });
+
+/**
+ * The protected demo API of the product documentation (`GET /my-api/products` with a token).
+ * Reading needs `<collection>:read`, writing `<collection>:write`, with a token for that API.
+ */
+@Controller(':api/:collection')
+@RequireToken({
+  audienceParam: 'api',
+  scopes: (params, method) => [`${params.collection}:${method === 'GET' ? 'read' : 'write'}`],
+})
+export class CollectionsController {
+  constructor(private readonly collections: CollectionsService) {}
+
+  @Get()
+  async list(
+    @Param(new ZodPipe(CollectionParams, 'path')) params: z.infer<typeof CollectionParams>,
+    @Query(new ZodPipe(ListQuery, 'query')) query: z.infer<typeof ListQuery>,
+  ): Promise<{ items: CollectionDocument[] }> {
+    return { items: await this.collections.list(params.api, params.collection, query.limit) };
+  }
+
+  @Post()
+  @HttpCode(201)
+  async add(
+    @Param(new ZodPipe(CollectionParams, 'path')) params: z.infer<typeof CollectionParams>,
+    @Body(new ZodPipe(DocumentBody, 'document')) body: Record<string, unknown>,
+  ): Promise<CollectionDocument> {
+    return this.collections.add(params.api, params.collection, body);
+  }
+}

@@ -1,0 +1,103 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_BY_CODE } from './error-status';
+import { BearerException, OAuthException, ProblemException } from './http-errors';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'REQUEST.VALIDATION_FAILED',
+  401: 'AUTH.INVALID_TOKEN',
+  403: 'AUTH.INSUFFICIENT_SCOPE',
+  404: 'RESOURCE.NOT_FOUND',
+  405: 'RESOURCE.NOT_FOUND',
+  413: 'REQUEST.BODY_TOO_LARGE',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+  429: 'AUTH.THROTTLED',
+};
+
+/**
+ * Turns every error into a JSON answer: problems and domain failures through the code table,
+ * OAuth errors in RFC 6749 shape, bearer failures with their RFC 6750 challenge, framework and
+ * body-parsing errors as 4xx. Anything unexpected is logged and answered as a bare 500 — never a
+ * stack trace, never an internal message.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const requestId = String(request.id);
+    const isOAuth = request.url.startsWith('/oauth/');
+
+    if (exception instanceof OAuthException) {
+      this.sendOAuth(reply, exception.status, exception.error, exception.description, exception.headers);
+      return;
+    }
+    if (exception instanceof BearerException) {
+      reply.header('WWW-Authenticate', exception.challenge);
+      const code = exception.error === 'insufficient_scope' ? 'AUTH.INSUFFICIENT_SCOPE' : exception.error === 'invalid_request' ? 'REQUEST.VALIDATION_FAILED' : 'AUTH.INVALID_TOKEN';
+      reply.status(exception.status).send({ error: { code, message: exception.description, requestId } });
+      return;
+    }
+    if (exception instanceof ProblemException) {
+      const status = STATUS_BY_CODE[exception.code];
+      if (isOAuth && status < 500) {
+        this.sendOAuth(reply, status === 401 ? 401 : 400, status === 401 ? 'invalid_client' : 'invalid_request', exception.message, exception.headers);
+        return;
+      }
+      for (const [name, value] of Object.entries(exception.headers)) reply.header(name, value);
+      const body: Record<string, unknown> = { code: exception.code, message: exception.message, requestId };
+      if (Object.keys(exception.details).length > 0) body.details = exception.details;
+      if (exception.issues.length > 0) body.issues = exception.issues;
+      reply.status(status).send({ error: body });
+      return;
+    }
+
+    const status = statusOf(exception);
+    if (status !== null && status < 500) {
+      const message = status === 404 ? `No route ${request.method} ${request.url.split('?')[0]}.` : publicMessage(exception, status);
+      if (isOAuth) {
+        this.sendOAuth(reply, 400, 'invalid_request', message, {});
+        return;
+      }
+      reply.status(status).send({ error: { code: CODE_BY_STATUS[status] ?? 'REQUEST.VALIDATION_FAILED', message, requestId } });
+      return;
+    }
+
+    this.logger.error(`Unhandled error in request ${requestId}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+    reply.status(500).send({ error: { code: 'INTERNAL.ERROR', message: 'An internal error occurred.', requestId } });
+  }
+
+  private sendOAuth(reply: FastifyReply, status: number, error: string, description: string, headers: Readonly<Record<string, string>>): void {
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+    reply.status(status).send({ error, error_description: description });
+  }
+}
+
+function statusOf(exception: unknown): number | null {
+  if (exception instanceof HttpException) return exception.getStatus();
+  if (typeof exception === 'object' && exception !== null && 'statusCode' in exception) {
+    const code = (exception as { statusCode: unknown }).statusCode;
+    if (typeof code === 'number' && code >= 400 && code < 600) return code;
+  }
+  return null;
+}
+
+/** Framework and parser messages are safe and useful (e.g. "Unexpected end of JSON input"). */
+function publicMessage(exception: unknown, status: number): string {
+  if (status === 415) return 'Unsupported Content-Type; send application/json.';
+  if (status === 413) return 'The request body is too large.';
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    if (typeof response === 'object' && response !== null && 'message' in response) {
+      const message = (response as { message: unknown }).message;
+      return Array.isArray(message) ? message.join('; ') : String(message);
+    }
+    return exception.message;
+  }
+  if (exception instanceof Error) return exception.message.replace(/^Body cannot be empty.*$/, 'The request body is empty.');
+  return 'Bad request.';
+}

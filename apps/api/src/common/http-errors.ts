@@ -1,0 +1,59 @@
+import type { OAuthErrorCode, ValidationIssue } from '@tessera/contracts';
+import type { ErrorCode, Failure } from './app-error';
+
+/** Thrown by controllers and pipes only: an error body `{error:{code,message,requestId}}`. */
+export class ProblemException extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    readonly issues: readonly ValidationIssue[] = [],
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'ProblemException';
+  }
+
+  static from(failure: Failure): ProblemException {
+    return new ProblemException(failure.code, failure.message, failure.details);
+  }
+}
+
+/** An RFC 6749 §5.2 error of the OAuth endpoints. */
+export class OAuthException extends Error {
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    readonly status: number = 400,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(description);
+    this.name = 'OAuthException';
+  }
+}
+
+/** An RFC 6750 bearer-token failure: 401/403 with a `WWW-Authenticate: Bearer` challenge. */
+export class BearerException extends Error {
+  constructor(
+    /** Absent when the request carried no token at all (RFC 6750 §3.1). */
+    readonly error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | null,
+    readonly description: string,
+    readonly requiredScope?: string,
+  ) {
+    super(description);
+    this.name = 'BearerException';
+  }
+
+  get status(): number {
+    if (this.error === 'insufficient_scope') return 403;
+    if (this.error === 'invalid_request') return 400;
+    return 401;
+  }
+
+  get challenge(): string {
+    const parts = ['realm="tessera"'];
+    if (this.error) parts.push(`error="${this.error}"`, `error_description="${this.description.replace(/["\\]/g, '')}"`);
+    if (this.requiredScope) parts.push(`scope="${this.requiredScope}"`);
+    return `Bearer ${parts.join(', ')}`;
+  }
+}

@@ -1,0 +1,84 @@
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
+import { z } from 'zod';
+
+/** Tessera's configuration, read from the environment once at boot. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseTarget;
+  readonly databaseUrl: string;
+  /** Unset: embedded mode (revocations and throttling in this process only). */
+  readonly redisUrl: string | null;
+  readonly issuer: string;
+  /** Hex or base64 key for secret hashes; null means "embedded: generate and keep in the data folder". */
+  readonly pepper: string | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Apply pending migrations at start (embedded SQLite only, unless forced). */
+  readonly migrateOnStart: boolean;
+  /** Failed authentications allowed per client ID / per address per window before 429. */
+  readonly throttle: { readonly perClient: number; readonly perAddress: number; readonly windowSeconds: number };
+}
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  TESSERA_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  TESSERA_PEPPER: z.string().min(32, 'must be at least 32 characters of random key material').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TESSERA_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
+  TESSERA_THROTTLE_PER_CLIENT: z.coerce.number().int().min(1).default(10),
+  TESSERA_THROTTLE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  TESSERA_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+});
+
+/** A configuration problem, reported at boot with every offending variable named. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; throws `ConfigError` naming every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const database = parseDatabaseUrl(e.DATABASE_URL);
+  if ('error' in database) throw new ConfigError([`DATABASE_URL: ${database.error}`]);
+  const embedded = database.dialect === 'sqlite';
+  if (!embedded && !e.TESSERA_PEPPER) {
+    throw new ConfigError(['TESSERA_PEPPER: required with a PostgreSQL database (every API process must share it)']);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL ?? null,
+    issuer: (e.TESSERA_ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    pepper: e.TESSERA_PEPPER ?? null,
+    logLevel: e.LOG_LEVEL,
+    migrateOnStart: e.TESSERA_MIGRATE_ON_START ? e.TESSERA_MIGRATE_ON_START === 'true' : embedded,
+    throttle: {
+      perClient: e.TESSERA_THROTTLE_PER_CLIENT,
+      perAddress: e.TESSERA_THROTTLE_PER_ADDRESS,
+      windowSeconds: e.TESSERA_THROTTLE_WINDOW_SECONDS,
+    },
+  };
+}
+
+/** Where embedded-mode files (the generated pepper) live: beside the SQLite database. */
+export function dataDirectory(config: Config): string | null {
+  if (config.database.dialect !== 'sqlite' || config.database.path === ':memory:') return null;
+  const path = config.database.path;
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '.' : path.slice(0, slash) || '/';
+}

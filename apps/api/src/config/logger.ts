@@ -1,0 +1,85 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+import type { Config } from './env';
+
+/**
+ * Paths redacted from every log line: credentials in headers and bodies, tokens, and anything
+ * named like a secret, at the top level or one level deep.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.authorization',
+  'authorization',
+  'clientSecret',
+  'client_secret',
+  'token',
+  'access_token',
+  'password',
+  'pepper',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.token',
+  '*.access_token',
+  '*.password',
+  '*.pepper',
+];
+
+/** The process's structured logger (pino), with redaction and a URL serializer that drops tokens. */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (request: { method?: string; url?: string; ip?: string; id?: unknown }) => ({
+          id: request.id,
+          method: request.method,
+          url: redactUrl(request.url ?? ''),
+          ip: request.ip,
+        }),
+      },
+    },
+    destination ?? pino.destination({ fd: 1, sync: false }),
+  );
+}
+
+/** Removes credentials that a client might put in a query string anyway. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:access_token|token|client_secret|clientSecret)=)[^&]*/gi, '$1[redacted]');
+}
+
+/** Routes Nest's own log calls into pino. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.write('info', message, context);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+    this.write('error', message, context);
+  }
+  warn(message: unknown, context?: string): void {
+    this.write('warn', message, context);
+  }
+  debug(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+  verbose(message: unknown, context?: string): void {
+    this.write('trace', message, context);
+  }
+  fatal(message: unknown, context?: string): void {
+    this.write('fatal', message, context);
+  }
+
+  private write(level: pino.Level, message: unknown, context?: string): void {
+    if (typeof message === 'object' && message !== null) {
+      const { msg, ...fields } = message as Record<string, unknown> & { msg?: string };
+      this.logger[level]({ context, ...fields }, msg ?? '');
+    } else {
+      this.logger[level]({ context }, String(message));
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataDirectory, type Config } from '../config/env';
+
+export const PEPPER_FILE = 'pepper';
+
+/**
+ * The key behind secret hashes and signing-key encryption. From TESSERA_PEPPER when set; in embedded
+ * mode otherwise generated on first start and kept beside the database with mode 0600.
+ */
+export function resolvePepper(config: Config): Buffer {
+  if (config.pepper) return Buffer.from(config.pepper, 'utf8');
+  const dir = dataDirectory(config);
+  if (!dir) return randomBytes(32); // in-memory database: nothing outlives the process anyway
+  const file = join(dir, PEPPER_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(file, 0o600);
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { DomainEventData, DomainEventType } from '@tessera/contracts';
+import { newId, type Clock, type RandomBytes } from '@tessera/domain';
+import { Store, type EventRow, type StoreSession } from '@tessera/store';
+import { CLOCK, RANDOM } from '../common/tokens';
+import type { AuditContext } from './audit-context';
+
+type SubjectOf = { accountId?: string; secretId?: string; keyId?: string };
+
+const FLUSH_INTERVAL_MS = 250;
+const FLUSH_BATCH = 500;
+
+/**
+ * Writes domain events, the audit trail and outbox in one. State changes record their events in
+ * the same transaction (`record`); the high-volume authentication events (token issued, failed)
+ * and last-used times are buffered and written in batches within a quarter second (`enqueue`),
+ * so the token hot path never waits on a database write.
+ */
+@Injectable()
+export class EventWriter implements OnApplicationShutdown {
+  private readonly logger = new Logger(EventWriter.name);
+  private buffer: EventRow[] = [];
+  private accountTouches = new Map<string, Date>();
+  private secretTouches = new Map<string, Date>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RANDOM) private readonly random: RandomBytes,
+  ) {}
+
+  /** Builds an event row. */
+  event<T extends DomainEventType>(type: T, api: string | null, context: AuditContext, subject: SubjectOf, data: DomainEventData<T>): EventRow {
+    const now = this.clock.now();
+    return {
+      id: newId('event', now, this.random),
+      api,
+      type,
+      occurredAt: now,
+      actor: { ...context.actor },
+      source: { ...context.source },
+      subject: { ...subject },
+      accountId: subject.accountId ?? null,
+      data: data as Record<string, unknown>,
+      publishedAt: null,
+    };
+  }
+
+  /** Appends events inside the caller's transaction. */
+  async record(tx: StoreSession, ...events: EventRow[]): Promise<void> {
+    await tx.events.append(events);
+  }
+
+  /** Buffers an authentication event, and the use of the account and secret when given. */
+  enqueue(event: EventRow, used?: { accountId: string; secretId: string }): void {
+    this.buffer.push(event);
+    if (used) {
+      this.accountTouches.set(used.accountId, event.occurredAt);
+      this.secretTouches.set(used.secretId, event.occurredAt);
+    }
+    if (this.buffer.length >= FLUSH_BATCH) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  /** Writes everything buffered so far. Safe to call at any time; failures are logged and retried. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushOnce());
+    return this.flushing;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const events = this.buffer;
+    const accounts = this.accountTouches;
+    const secrets = this.secretTouches;
+    if (events.length === 0 && accounts.size === 0) return;
+    this.buffer = [];
+    this.accountTouches = new Map();
+    this.secretTouches = new Map();
+    try {
+      await this.store.transaction(async (tx) => {
+        await tx.events.append(events);
+        for (const [id, at] of accounts) await tx.accounts.touch(id, at);
+        for (const [id, at] of secrets) await tx.secrets.touch(id, at);
+      });
+    } catch (error) {
+      this.logger.error(`Writing ${events.length} authentication events failed; will retry: ${String(error)}`);
+      this.buffer = events.concat(this.buffer);
+      for (const [id, at] of accounts) if (!this.accountTouches.has(id)) this.accountTouches.set(id, at);
+      for (const [id, at] of secrets) if (!this.secretTouches.has(id)) this.secretTouches.set(id, at);
+      this.timer ??= setTimeout(() => void this.flush(), 1_000);
+    }
+  }
+}

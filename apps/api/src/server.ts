@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { randomBytes } from 'node:crypto';
+import { AppModule } from './app.module';
+import type { Config } from './config/env';
+import { PinoNestLogger, createLogger } from './config/logger';
+
+/** Largest request body accepted (JSON and forms); larger ones get 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Builds the HTTP application: Fastify with pino logging and request ids, JSON and form bodies,
+ * every module. `listen` is left to the caller.
+ */
+export async function createApp(config: Config, logger: Logger = createLogger(config)): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => `req_${randomBytes(9).toString('base64url')}`,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+    // Fastify's own JSON parser (with prototype-poisoning protection) and ours for forms below.
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  // OAuth endpoints take application/x-www-form-urlencoded (RFC 6749 §4.4.2). A repeated field
+  // becomes an array so that the endpoint can refuse it (RFC 6749 §3.2).
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    const fields: Record<string, string | string[]> = {};
+    for (const [name, value] of new URLSearchParams(body as string)) {
+      const existing = fields[name];
+      fields[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    }
+    done(null, fields);
+  });
+  app.enableShutdownHooks();
+  return app;
+}

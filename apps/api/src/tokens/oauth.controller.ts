@@ -1,0 +1,113 @@
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { IntrospectionResponse, OAuthTokenResponse } from '@tessera/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthException } from '../common/http-errors';
+import { clientContext } from '../common/request-context';
+import { clientCredentials, formField, invalidClient, type ClientCredentials, type FormBody } from './client-credentials';
+import { TokenIntrospection } from './token-introspection.service';
+import { TokenService, type TokenFailure } from './token.service';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** OAuth 2.0 endpoints: client credentials grant (RFC 6749 §4.4), introspection (RFC 7662), revocation (RFC 7009). */
+@Controller('oauth')
+export class OAuthController {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly introspection: TokenIntrospection,
+  ) {}
+
+  @Post('token')
+  @HttpCode(200)
+  async token(
+    @Body() body: FormBody | undefined,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OAuthTokenResponse> {
+    noStore(reply);
+    const form = formBody(request, body);
+    const grantType = formField(form, 'grant_type');
+    if (!grantType) throw new OAuthException('invalid_request', 'The "grant_type" parameter is required.');
+    if (grantType !== 'client_credentials') {
+      throw new OAuthException('unsupported_grant_type', 'Only the client_credentials grant is supported.');
+    }
+    const credentials = clientCredentials(authorization, form);
+    const scope = formField(form, 'scope');
+    const result = await this.tokens.issue({
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      ...(scope !== undefined ? { scope } : {}),
+      grant: 'client_credentials',
+      context: clientContext(request, credentials.clientId),
+    });
+    if (!result.ok) throw oauthFailure(result.failure, credentials);
+    return { access_token: result.value.token, token_type: 'Bearer', expires_in: result.value.expiresIn, scope: result.value.scope };
+  }
+
+  @Post('introspect')
+  @HttpCode(200)
+  async introspect(
+    @Body() body: FormBody | undefined,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IntrospectionResponse> {
+    noStore(reply);
+    const form = formBody(request, body);
+    const credentials = clientCredentials(authorization, form);
+    const caller = await this.tokens.authenticateClient(credentials.clientId, credentials.clientSecret, 'introspection', clientContext(request, credentials.clientId));
+    if (!caller.ok) throw oauthFailure(caller.failure, credentials);
+    const token = formField(form, 'token');
+    if (!token) throw new OAuthException('invalid_request', 'The "token" parameter is required.');
+    return this.introspection.introspect(token, caller.account);
+  }
+
+  @Post('revoke')
+  @HttpCode(200)
+  async revoke(
+    @Body() body: FormBody | undefined,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, never>> {
+    noStore(reply);
+    const form = formBody(request, body);
+    const credentials = clientCredentials(authorization, form);
+    const context = clientContext(request, credentials.clientId);
+    const caller = await this.tokens.authenticateClient(credentials.clientId, credentials.clientSecret, 'introspection', context);
+    if (!caller.ok) throw oauthFailure(caller.failure, credentials);
+    const token = formField(form, 'token');
+    if (!token) throw new OAuthException('invalid_request', 'The "token" parameter is required.');
+    const hint = formField(form, 'token_type_hint');
+    if (hint !== undefined && hint !== 'access_token' && hint !== 'refresh_token') {
+      throw new OAuthException('unsupported_token_type', 'Only access tokens can be revoked.');
+    }
+    const outcome = await this.introspection.revoke(token, caller.account, context);
+    if (outcome === 'not_yours') throw new OAuthException('unauthorized_client', 'The token was not issued to this client.', 400);
+    return {};
+  }
+}
+
+function noStore(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+}
+
+function formBody(request: FastifyRequest, body: FormBody | undefined): FormBody {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== FORM) throw new OAuthException('invalid_request', `The request body must be ${FORM}.`);
+  return body ?? {};
+}
+
+function oauthFailure(failure: TokenFailure, credentials: ClientCredentials): OAuthException {
+  switch (failure.kind) {
+    case 'invalid_scope':
+      return new OAuthException('invalid_scope', failure.message);
+    case 'throttled':
+      return new OAuthException('invalid_request', 'Too many failed authentications; try again later.', 429, {
+        'Retry-After': String(failure.retryAfterSeconds),
+      });
+    case 'invalid_client':
+      return invalidClient(credentials.method);
+  }
+}

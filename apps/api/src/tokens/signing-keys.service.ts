@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { activeSigningKey, keysToPublish, newId, type Clock, type RandomBytes, type SigningKeyId } from '@tessera/domain';
+import { Store, type SigningKeyRow } from '@tessera/store';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { CLOCK, RANDOM } from '../common/tokens';
+import { KeyEncryption } from '../crypto/key-encryption';
+
+/** The longest token lifetime any API may configure: retired keys stay published this long. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+const RELOAD_INTERVAL_MS = 30_000;
+
+export interface PublicJwk {
+  readonly kty: string;
+  readonly crv: string;
+  readonly x: string;
+  readonly kid: string;
+  readonly alg: 'EdDSA';
+  readonly use: 'sig';
+}
+
+interface LoadedKey {
+  readonly row: SigningKeyRow & { readonly id: SigningKeyId };
+  readonly privateKey: KeyObject;
+}
+
+/**
+ * Ed25519 signing keys: created on first start, stored with the private half encrypted, rotated
+ * on demand. Every process reloads them periodically (and on an unknown `kid`), so a rotation made
+ * by the CLI reaches running servers.
+ */
+@Injectable()
+export class SigningKeysService {
+  private readonly logger = new Logger(SigningKeysService.name);
+  private keys: LoadedKey[] = [];
+  private loadedAt = 0;
+  private reloading: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly encryption: KeyEncryption,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RANDOM) private readonly random: RandomBytes,
+  ) {}
+
+  /** Loads the keys, creating the first one when there is none. */
+  async init(): Promise<void> {
+    await this.reload();
+    if (!activeSigningKey(this.rows())) {
+      await this.rotate();
+    }
+  }
+
+  /** The key that signs new tokens. */
+  current(): { kid: SigningKeyId; privateKey: KeyObject } {
+    this.maybeReloadInBackground();
+    const active = activeSigningKey(this.rows());
+    const loaded = active && this.keys.find((k) => k.row.id === active.id);
+    if (!loaded) throw new Error('No active signing key: run `tessera keys rotate`');
+    return { kid: loaded.row.id, privateKey: loaded.privateKey };
+  }
+
+  /** Public keys that may still have live tokens: what the JWKS serves and verification accepts. */
+  publicJwks(): PublicJwk[] {
+    this.maybeReloadInBackground();
+    return keysToPublish(
+      this.rows(),
+      MAX_TOKEN_LIFETIME_SECONDS,
+      this.clock.now(),
+    ).map((row) => ({ ...(row.publicJwk as { kty: string; crv: string; x: string }), kid: row.id, alg: 'EdDSA', use: 'sig' }));
+  }
+
+  /** Finds a publishable key by id, reloading once if it is unknown (a rotation elsewhere). */
+  async publicJwk(kid: string): Promise<PublicJwk | null> {
+    let found = this.publicJwks().find((k) => k.kid === kid) ?? null;
+    if (!found && Date.now() - this.loadedAt > 1_000) {
+      await this.reload();
+      found = this.publicJwks().find((k) => k.kid === kid) ?? null;
+    }
+    return found;
+  }
+
+  /** Creates a new active key and retires the previous one (it stays published while tokens live). */
+  async rotate(): Promise<{ newKeyId: SigningKeyId; previousKeyId: SigningKeyId | null }> {
+    const now = this.clock.now();
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const id = newId('signingKey', now, this.random);
+    const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
+    const sealed = this.encryption.encrypt(JSON.stringify(privateKey.export({ format: 'jwk' })));
+    const previous = activeSigningKey(this.rows());
+    await this.store.transaction(async (tx) => {
+      for (const row of await tx.signingKeys.all()) {
+        if (!row.retiredAt) await tx.signingKeys.retire(row.id, now);
+      }
+      await tx.signingKeys.insert({ id, alg: 'EdDSA', publicJwk: { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x! }, encryptedPrivateKey: sealed, createdAt: now, retiredAt: null });
+    });
+    await this.reload();
+    this.logger.log(`Signing key ${id} is now active${previous ? `; ${previous.id} retired` : ''}`);
+    return { newKeyId: id, previousKeyId: previous?.id ?? null };
+  }
+
+  async reload(): Promise<void> {
+    this.reloading ??= (async () => {
+      try {
+        const rows = await this.store.session().signingKeys.all();
+        const known = new Map<string, KeyObject>(this.keys.map((k) => [k.row.id, k.privateKey]));
+        this.keys = rows.map((row) => ({
+          row: { ...row, id: row.id as SigningKeyId },
+          privateKey: known.get(row.id) ?? createPrivateKey({ key: JSON.parse(this.encryption.decrypt(row.encryptedPrivateKey)), format: 'jwk' }),
+        }));
+        this.loadedAt = Date.now();
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private rows(): LoadedKey['row'][] {
+    return this.keys.map((k) => k.row);
+  }
+
+  private maybeReloadInBackground(): void {
+    if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS && !this.reloading) {
+      this.reload().catch((error: unknown) => this.logger.error(`Reloading signing keys failed: ${String(error)}`));
+    }
+  }
+}

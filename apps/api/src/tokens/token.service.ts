@@ -1,0 +1,182 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AccessTokenClaims, AuthenticationFailureReason, TokenGrant } from '@tessera/contracts';
+import {
+  decideAuthentication,
+  formatScopes,
+  isClientId,
+  isSubsetOf,
+  parseScopeString,
+  parseSecret,
+  type Clock,
+  type RandomBytes,
+  type Scope,
+  type SecretHasher,
+  type ServiceAccount,
+} from '@tessera/domain';
+import { Store } from '@tessera/store';
+import { FailureThrottle } from '../auth/failure-throttle.service';
+import { CLOCK, CONFIG, HASHER, RANDOM } from '../common/tokens';
+import type { Config } from '../config/env';
+import type { AuditContext } from '../events/audit-context';
+import { EventWriter } from '../events/event-writer.service';
+import { ApiPolicyCache } from '../management/api-policy.cache';
+import { SigningKeysService } from './signing-keys.service';
+import { signAccessToken } from './token-signer';
+
+/** A client's presented credentials and what it asks for. */
+export interface TokenRequest {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Space-delimited scopes (OAuth `scope`); absent: every scope of the account. */
+  readonly scope?: string;
+  readonly grant: TokenGrant;
+  readonly context: AuditContext;
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresIn: number;
+  readonly scope: string;
+}
+
+/** Why no token was issued. The caller only ever learns `invalid_client`, never the reason. */
+export type TokenFailure =
+  | { readonly kind: 'invalid_client' }
+  | { readonly kind: 'invalid_scope'; readonly message: string }
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
+
+export type ClientAuthentication =
+  | { readonly ok: true; readonly account: ServiceAccount; readonly secretId: string }
+  | { readonly ok: false; readonly failure: TokenFailure };
+
+/**
+ * Trades client credentials for a signed access token. The secret's format and checksum are
+ * checked before any database read; the secret is found by its keyed hash (an indexed lookup) and
+ * compared in constant time; an unknown client ID does the same reads as a wrong secret.
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: SigningKeysService,
+    private readonly policies: ApiPolicyCache,
+    private readonly events: EventWriter,
+    private readonly throttle: FailureThrottle,
+    @Inject(HASHER) private readonly hasher: SecretHasher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RANDOM) private readonly random: RandomBytes,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async issue(request: TokenRequest): Promise<{ ok: true; value: IssuedToken } | { ok: false; failure: TokenFailure }> {
+    const authentication = await this.authenticateClient(request.clientId, request.clientSecret, request.grant, request.context);
+    if (!authentication.ok) return authentication;
+    const { account, secretId } = authentication;
+
+    let scopes: readonly Scope[] = account.scopes;
+    if (request.scope !== undefined) {
+      const requested = parseScopeString(request.scope);
+      if (!requested.ok) return { ok: false, failure: { kind: 'invalid_scope', message: requested.error.message } };
+      if (!isSubsetOf(requested.value, account.scopes)) {
+        return { ok: false, failure: { kind: 'invalid_scope', message: 'The requested scope exceeds the scopes granted to this client.' } };
+      }
+      scopes = requested.value;
+    }
+
+    const policy = await this.policies.get(account.api);
+    const lifetime = policy?.tokenLifetimeSeconds ?? 900;
+    const now = this.clock.now();
+    const iat = Math.floor(now.getTime() / 1000);
+    const scope = formatScopes(scopes);
+    const claims: AccessTokenClaims = {
+      iss: this.config.issuer,
+      sub: account.clientId,
+      aud: account.api,
+      client_id: account.clientId,
+      scope,
+      jti: Buffer.from(this.random(16)).toString('base64url'),
+      iat,
+      exp: iat + lifetime,
+      secret_id: secretId,
+    };
+    const { kid, privateKey } = this.keys.current();
+    const token = signAccessToken(claims, kid, privateKey);
+    this.events.enqueue(
+      this.events.event('token.issued', account.api, request.context, { accountId: account.id, secretId }, {
+        jti: claims.jti,
+        scope,
+        expiresAt: new Date(claims.exp * 1000).toISOString(),
+        grant: request.grant,
+      }),
+      { accountId: account.id, secretId },
+    );
+    return { ok: true, value: { token, expiresIn: lifetime, scope } };
+  }
+
+  /**
+   * Checks a client ID and secret (also used by introspection and revocation, where the caller
+   * authenticates as a client). Failures are throttled per client ID and per address, and
+   * recorded with their real reason.
+   */
+  async authenticateClient(
+    clientId: string,
+    clientSecret: string,
+    grant: TokenGrant | 'introspection',
+    context: AuditContext,
+  ): Promise<ClientAuthentication> {
+    const retryAfter = await this.throttle.retryAfter(clientId, context.source.ip);
+    if (retryAfter > 0) {
+      this.recordFailure(null, clientId, 'THROTTLED', grant, context);
+      return { ok: false, failure: { kind: 'throttled', retryAfterSeconds: retryAfter } };
+    }
+    const parsed = parseSecret(clientSecret);
+    if (!parsed.ok || !isClientId(clientId)) {
+      await this.fail(null, clientId, parsed.ok ? 'UNKNOWN_CLIENT' : 'SECRET_MALFORMED', grant, context);
+      return { ok: false, failure: { kind: 'invalid_client' } };
+    }
+    const hash = this.hasher.hash(parsed.value.plaintext);
+    const session = this.store.session();
+    const [account, secret] = await Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]);
+    const decision = decideAuthentication({
+      account,
+      secret,
+      secretMatches: secret !== null && this.hasher.matches(parsed.value.plaintext, secret.hash),
+      now: this.clock.now(),
+    });
+    if (!decision.accepted) {
+      await this.fail(account, clientId, decision.reason, grant, context, secret?.accountId === account?.id ? secret?.id : undefined);
+      return { ok: false, failure: { kind: 'invalid_client' } };
+    }
+    return { ok: true, account: decision.account, secretId: decision.secret.id };
+  }
+
+  private async fail(
+    account: ServiceAccount | null,
+    clientId: string,
+    reason: AuthenticationFailureReason,
+    grant: TokenGrant | 'introspection',
+    context: AuditContext,
+    secretId?: string,
+  ): Promise<void> {
+    await this.throttle.fail(clientId, context.source.ip);
+    this.recordFailure(account, clientId, reason, grant, context, secretId);
+  }
+
+  private recordFailure(
+    account: ServiceAccount | null,
+    clientId: string,
+    reason: AuthenticationFailureReason,
+    grant: TokenGrant | 'introspection',
+    context: AuditContext,
+    secretId?: string,
+  ): void {
+    const subject = account ? { accountId: account.id, ...(secretId ? { secretId } : {}) } : {};
+    this.events.enqueue(
+      this.events.event('authentication.failed', account?.api ?? null, context, subject, {
+        clientId: clientId.length > 0 ? clientId.slice(0, 256) : null,
+        reason,
+        grant,
+      }),
+    );
+  }
+}

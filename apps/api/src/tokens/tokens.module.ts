@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { OAuthController } from './oauth.controller';
+import { SeedTokenController } from './seed-token.controller';
+import { TokenIntrospection } from './token-introspection.service';
+import { TokenService } from './token.service';
+import { WellKnownController } from './well-known.controller';
+
+/** Token issuance, introspection, revocation and discovery. */
+@Module({
+  controllers: [SeedTokenController, OAuthController, WellKnownController],
+  providers: [TokenService, TokenIntrospection],
+  exports: [TokenService],
+})
+export class TokensModule {}

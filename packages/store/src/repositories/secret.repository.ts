@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { AccountId, Secret, SecretId } from '@tessera/domain';
+import { SecretEntity } from '../entities';
+import { secretRowFields, toSecret, type StoredSecret } from '../mappers';
+
+/** Client secrets (their hashes). Every method but `findByHash` works inside one API. */
+export class SecretRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** The indexed lookup of authentication: the hash is unique. */
+  async findByHash(hash: string): Promise<StoredSecret | null> {
+    const row = await this.em.findOne(SecretEntity, { hash }, { disableIdentityMap: true });
+    return row ? toSecret(row) : null;
+  }
+
+  async listByAccount(api: string, accountId: AccountId): Promise<StoredSecret[]> {
+    const rows = await this.em.find(SecretEntity, { api, accountId }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
+    return rows.map(toSecret);
+  }
+
+  async find(api: string, accountId: AccountId, id: string): Promise<StoredSecret | null> {
+    const row = await this.em.findOne(SecretEntity, { api, accountId, id }, { disableIdentityMap: true });
+    return row ? toSecret(row) : null;
+  }
+
+  async insert(api: string, secret: Secret): Promise<void> {
+    await this.em.insert(SecretEntity, secretRowFields(api, secret));
+  }
+
+  async update(api: string, secret: Secret, disableAt: Date | null = null): Promise<void> {
+    const { id, accountId, hash: _hash, createdAt: _createdAt, ...fields } = secretRowFields(api, secret, disableAt);
+    await this.em.nativeUpdate(SecretEntity, { api, accountId, id }, fields);
+  }
+
+  async delete(api: string, accountId: AccountId, id: SecretId): Promise<void> {
+    await this.em.nativeDelete(SecretEntity, { api, accountId, id });
+  }
+
+  /** Enabled secrets whose scheduled disable time has come, across all APIs. */
+  async dueForDisable(now: Date): Promise<(StoredSecret & { api: string })[]> {
+    const rows = await this.em.find(SecretEntity, { status: 'enabled', disableAt: { $lte: now } }, { disableIdentityMap: true });
+    return rows.map((row) => ({ ...toSecret(row), api: row.api }));
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    await this.em.nativeUpdate(SecretEntity, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { lastUsedAt: at });
+  }
+}

@@ -1,0 +1,65 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { AccountId, ServiceAccount, Status } from '@tessera/domain';
+import { ServiceAccountEntity, type ServiceAccountRow } from '../entities';
+import { serviceAccountRowFields, toServiceAccount } from '../mappers';
+
+/** Filters and cursor for listing the accounts of one API, newest last (ids sort by creation). */
+export interface ServiceAccountQuery {
+  readonly status?: Status;
+  readonly q?: string;
+  readonly limit: number;
+  /** The id of the last account of the previous page. */
+  readonly after?: string;
+}
+
+/** Service accounts. Every method but `findByClientId` works inside one API. */
+export class ServiceAccountRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Client IDs are globally unique: the token endpoints find the API through the account. */
+  async findByClientId(clientId: string): Promise<ServiceAccount | null> {
+    const row = await this.em.findOne(ServiceAccountEntity, { clientId }, { disableIdentityMap: true });
+    return row ? toServiceAccount(row) : null;
+  }
+
+  async find(api: string, id: string): Promise<ServiceAccount | null> {
+    const row = await this.em.findOne(ServiceAccountEntity, { api, id }, { disableIdentityMap: true });
+    return row ? toServiceAccount(row) : null;
+  }
+
+  /** One page plus one row, so the caller knows whether another page follows. */
+  async list(api: string, query: ServiceAccountQuery): Promise<ServiceAccount[]> {
+    const where: FilterQuery<ServiceAccountRow> = { api };
+    if (query.status) where.status = query.status;
+    if (query.q) where.name = { $like: `%${escapeLike(query.q)}%` };
+    if (query.after) where.id = { $gt: query.after };
+    const rows = await this.em.find(ServiceAccountEntity, where, {
+      orderBy: { id: 'asc' },
+      limit: query.limit + 1,
+      disableIdentityMap: true,
+    });
+    return rows.map(toServiceAccount);
+  }
+
+  async insert(account: ServiceAccount): Promise<void> {
+    await this.em.insert(ServiceAccountEntity, serviceAccountRowFields(account));
+  }
+
+  async update(account: ServiceAccount): Promise<void> {
+    const { id, api, clientId: _clientId, createdAt: _createdAt, ...fields } = serviceAccountRowFields(account);
+    await this.em.nativeUpdate(ServiceAccountEntity, { api, id }, fields);
+  }
+
+  async delete(api: string, id: AccountId): Promise<void> {
+    await this.em.nativeDelete(ServiceAccountEntity, { api, id });
+  }
+
+  /** Records use; called in batches, so it never sits on the token hot path. */
+  async touch(id: string, at: Date): Promise<void> {
+    await this.em.nativeUpdate(ServiceAccountEntity, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { lastUsedAt: at });
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,53 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { ApiRepository } from './repositories/api.repository';
+import { DocumentRepository } from './repositories/document.repository';
+import { EventRepository } from './repositories/event.repository';
+import { RevocationRepository } from './repositories/revocation.repository';
+import { SecretRepository } from './repositories/secret.repository';
+import { ServiceAccountRepository } from './repositories/service-account.repository';
+import { SigningKeyRepository } from './repositories/signing-key.repository';
+
+/** The repositories over one unit of work (a forked entity manager, maybe in a transaction). */
+export class StoreSession {
+  readonly apis: ApiRepository;
+  readonly accounts: ServiceAccountRepository;
+  readonly secrets: SecretRepository;
+  readonly events: EventRepository;
+  readonly revocations: RevocationRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly documents: DocumentRepository;
+
+  constructor(readonly em: EntityManager) {
+    this.apis = new ApiRepository(em);
+    this.accounts = new ServiceAccountRepository(em);
+    this.secrets = new SecretRepository(em);
+    this.events = new EventRepository(em);
+    this.revocations = new RevocationRepository(em);
+    this.signingKeys = new SigningKeyRepository(em);
+    this.documents = new DocumentRepository(em);
+  }
+}
+
+/** Entry point of persistence: reads in a fresh session, writes in one transaction. */
+export class Store {
+  constructor(readonly orm: MikroORM) {}
+
+  /** A session for reads (and single-statement writes). */
+  session(): StoreSession {
+    return new StoreSession(this.orm.em.fork());
+  }
+
+  /** Runs `work` in one database transaction: everything it writes commits or none of it does. */
+  async transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {
+    return this.orm.em.fork().transactional((em) => work(new StoreSession(em)));
+  }
+
+  /** Whether the database answers. */
+  async ping(): Promise<boolean> {
+    return this.orm.isConnected();
+  }
+
+  async close(): Promise<void> {
+    await this.orm.close(true);
+  }
+}
