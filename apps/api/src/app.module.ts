@@ -5,6 +5,7 @@ import { CollectionsModule } from './collections/collections.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import type { Config } from './config/env';
 import { CoreModule } from './core.module';
+import { ManagementModule } from './management/management.module';
 import { OpsModule } from './ops/ops.module';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), AuthModule, TokensModule, OpsModule, CollectionsModule],
+      imports: [CoreModule.forRoot(config), AuthModule, TokensModule, ManagementModule, OpsModule, CollectionsModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

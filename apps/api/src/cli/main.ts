@@ -1,0 +1,281 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { ADMIN_SCOPE, type Status } from '@tessera/domain';
+import { migrate, openDatabase, pendingMigrations } from '@tessera/store';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import pino from 'pino';
+import { AppModule } from '../app.module';
+import { ConfigError, loadConfig, type Config } from '../config/env';
+import { PinoNestLogger, createLogger } from '../config/logger';
+import { CLI_CONTEXT } from '../events/audit-context';
+import { ApisService } from '../management/apis.service';
+import { presentAccount, presentApi, presentCreatedSecret, presentSecret } from '../management/presenters';
+import { SecretsService } from '../management/secrets.service';
+import { ServiceAccountsService } from '../management/service-accounts.service';
+import { SigningKeysService } from '../tokens/signing-keys.service';
+import { CliFailure, EXIT, print } from './cli-output';
+
+/**
+ * `tessera`: set-up and scripting against the database directly, through the same services and
+ * domain rules as the HTTP API. Uses the server's environment. Output: text, or JSON with --json.
+ */
+async function withApp<T>(config: Config, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination({ fd: 2, sync: true }));
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: new PinoNestLogger(logger), abortOnError: false });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Parameters<typeof CliFailure.from>[0] }): T {
+  if (result.ok) return result.value;
+  throw CliFailure.from(result.error);
+}
+
+function date(value: string): Date {
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new InvalidArgumentError('expected an ISO-8601 date, e.g. 2027-01-31T00:00:00Z');
+  return parsed;
+}
+
+function integer(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+function list(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
+}
+
+function expiry(value: string): Date | null {
+  return value === 'never' ? null : date(value);
+}
+
+export function buildProgram(config: () => Config): Command {
+  const program = new Command('tessera')
+    .description('Tessera: service accounts, client secrets and tokens for machines')
+    .option('--json', 'print JSON')
+    .showHelpAfterError()
+    .exitOverride();
+  const json = (): boolean => Boolean(program.opts<{ json?: boolean }>().json);
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const orm = await openDatabase(config().database);
+      try {
+        const applied = await migrate(orm);
+        const pending = await pendingMigrations(orm);
+        print(json() ? { applied, pending } : applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.', json());
+      } finally {
+        await orm.close(true);
+      }
+    });
+
+  program
+    .command('bootstrap')
+    .description('create the API if needed, and an admin service account (scope tessera:admin) with one secret')
+    .requiredOption('--api <slug>', 'the API (tenant), e.g. my-api')
+    .option('--name <name>', 'name of the admin account', 'admin')
+    .action(async (options: { api: string; name: string }) => {
+      const output = await withApp(config(), async (app) => {
+        unwrap(await app.get(ApisService).ensure(options.api, CLI_CONTEXT));
+        const account = unwrap(await app.get(ServiceAccountsService).create(options.api, { name: options.name, description: 'Created by tessera bootstrap', scopes: [ADMIN_SCOPE] }, CLI_CONTEXT));
+        const created = unwrap(await app.get(SecretsService).add(options.api, account.id, {}, CLI_CONTEXT));
+        return { api: options.api, accountId: account.id, clientId: account.clientId, secretId: created.secret.id, clientSecret: created.plaintext };
+      });
+      print(output, json());
+    });
+
+  const keys = program.command('keys').description('token-signing keys');
+  keys
+    .command('rotate')
+    .description('create a new signing key; the previous one stays published until its tokens expire')
+    .action(async () => {
+      print(await withApp(config(), (app) => app.get(SigningKeysService).rotate()), json());
+    });
+  keys
+    .command('list')
+    .description('list the published signing keys')
+    .action(async () => {
+      print(await withApp(config(), async (app) => app.get(SigningKeysService).publicJwks().map((k) => ({ kid: k.kid, alg: k.alg }))), json());
+    });
+
+  const apis = program.command('apis').description('APIs (tenants) and their policies');
+  apis
+    .command('show')
+    .argument('<api>', 'API slug')
+    .action(async (api: string) => {
+      print(presentApi(await withApp(config(), async (app) => unwrap(await app.get(ApisService).get(api)))), json());
+    });
+  apis
+    .command('set')
+    .argument('<api>', 'API slug')
+    .option('--token-lifetime <seconds>', 'access token lifetime', integer)
+    .option('--reminder-days <days>', 'reminder thresholds, e.g. 30,7,1', (v) => list(v).map(integer))
+    .option('--max-secret-lifetime <days>', 'longest secret lifetime in days, or "none"')
+    .option('--allow-never-expires <bool>', 'whether secrets may never expire (true|false)')
+    .option('--max-secrets <n>', 'most secrets per account', integer)
+    .option('--unused-after <days>', 'report accounts unused this long', integer)
+    .action(async (api: string, o: Record<string, unknown>) => {
+      const patch = {
+        ...(o.tokenLifetime !== undefined ? { tokenLifetimeSeconds: o.tokenLifetime as number } : {}),
+        ...(o.reminderDays !== undefined ? { reminderThresholdsDays: o.reminderDays as number[] } : {}),
+        ...(o.maxSecretLifetime !== undefined ? { maxSecretLifetimeDays: o.maxSecretLifetime === 'none' ? null : integer(String(o.maxSecretLifetime)) } : {}),
+        ...(o.allowNeverExpires !== undefined ? { allowNeverExpires: o.allowNeverExpires === 'true' } : {}),
+        ...(o.maxSecrets !== undefined ? { maxSecretsPerAccount: o.maxSecrets as number } : {}),
+        ...(o.unusedAfter !== undefined ? { unusedAfterDays: o.unusedAfter as number } : {}),
+      };
+      print(presentApi(await withApp(config(), async (app) => unwrap(await app.get(ApisService).update(api, patch, CLI_CONTEXT)))), json());
+    });
+
+  const accounts = program.command('accounts').description('service accounts');
+  const apiOption = () => new Option('--api <slug>', 'the API (tenant)').makeOptionMandatory();
+  accounts
+    .command('list')
+    .addOption(apiOption())
+    .addOption(new Option('--status <status>', 'filter by status').choices(['enabled', 'disabled']))
+    .option('--q <text>', 'filter by name')
+    .option('--limit <n>', 'page size (1-100)', integer, 100)
+    .option('--cursor <cursor>', 'next page cursor')
+    .action(async (o: { api: string; status?: Status; q?: string; limit: number; cursor?: string }) => {
+      const page = await withApp(config(), (app) => app.get(ServiceAccountsService).list(o.api, o));
+      print(json() ? { items: page.items.map(presentAccount), nextCursor: page.nextCursor } : page.items.map((a) => ({ id: a.id, clientId: a.clientId, name: a.name, status: a.status, scopes: a.scopes })), json());
+    });
+  accounts
+    .command('create')
+    .addOption(apiOption())
+    .requiredOption('--name <name>', 'account name')
+    .option('--description <text>', 'description', '')
+    .option('--scopes <scopes>', 'granted scopes, e.g. "products:read,products:write"', list, [])
+    .action(async (o: { api: string; name: string; description: string; scopes: string[] }) => {
+      const account = await withApp(config(), async (app) => unwrap(await app.get(ServiceAccountsService).create(o.api, o, CLI_CONTEXT)));
+      print(presentAccount(account), json());
+    });
+  for (const status of ['enable', 'disable'] as const) {
+    accounts
+      .command(status)
+      .addOption(apiOption())
+      .argument('<accountId>')
+      .action(async (id: string, o: { api: string }) => {
+        const account = await withApp(config(), async (app) =>
+          unwrap(await app.get(ServiceAccountsService).update(o.api, id, { status: status === 'enable' ? 'enabled' : 'disabled' }, CLI_CONTEXT)),
+        );
+        print(presentAccount(account), json());
+      });
+  }
+  accounts
+    .command('delete')
+    .addOption(apiOption())
+    .argument('<accountId>')
+    .action(async (id: string, o: { api: string }) => {
+      await withApp(config(), async (app) => unwrap(await app.get(ServiceAccountsService).delete(o.api, id, CLI_CONTEXT)));
+      print(json() ? { deleted: id } : `Deleted ${id}`, json());
+    });
+
+  const secrets = program.command('secrets').description('client secrets of a service account');
+  const accountOption = () => new Option('--account <accountId>', 'the service account').makeOptionMandatory();
+  secrets
+    .command('list')
+    .addOption(apiOption())
+    .addOption(accountOption())
+    .action(async (o: { api: string; account: string }) => {
+      const found = await withApp(config(), async (app) => unwrap(await app.get(SecretsService).list(o.api, o.account)));
+      print(found.map(presentSecret), json());
+    });
+  secrets
+    .command('add')
+    .addOption(apiOption())
+    .addOption(accountOption())
+    .option('--expires-at <date>', 'ISO-8601 expiry, or "never" where the policy allows (default: 2 years)', expiry)
+    .option('--description <text>', 'description')
+    .action(async (o: { api: string; account: string; expiresAt?: Date | null; description?: string }) => {
+      const created = await withApp(config(), async (app) =>
+        unwrap(await app.get(SecretsService).add(o.api, o.account, { ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}), ...(o.description ? { description: o.description } : {}) }, CLI_CONTEXT)),
+      );
+      print(presentCreatedSecret(created.account, created.secret, created.plaintext), json());
+    });
+  secrets
+    .command('rotate')
+    .addOption(apiOption())
+    .addOption(accountOption())
+    .option('--expires-at <date>', 'expiry of the new secret', expiry)
+    .option('--description <text>', 'description of the new secret')
+    .option('--disable-others-after <date>', 'disable the older enabled secrets at this time', date)
+    .action(async (o: { api: string; account: string; expiresAt?: Date | null; description?: string; disableOthersAfter?: Date }) => {
+      const rotation = await withApp(config(), async (app) =>
+        unwrap(
+          await app.get(SecretsService).rotate(o.api, o.account, {
+            ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
+            ...(o.description ? { description: o.description } : {}),
+            ...(o.disableOthersAfter ? { disableOthersAfter: o.disableOthersAfter } : {}),
+          }, CLI_CONTEXT),
+        ),
+      );
+      print(
+        {
+          secret: presentCreatedSecret(rotation.account, rotation.secret, rotation.plaintext),
+          stillEnabled: rotation.stillEnabled.map(presentSecret),
+          scheduledDisableAt: rotation.scheduledDisableAt?.toISOString() ?? null,
+        },
+        json(),
+      );
+    });
+  for (const status of ['enable', 'disable'] as const) {
+    secrets
+      .command(status)
+      .addOption(apiOption())
+      .addOption(accountOption())
+      .argument('<secretId>')
+      .action(async (id: string, o: { api: string; account: string }) => {
+        const secret = await withApp(config(), async (app) =>
+          unwrap(await app.get(SecretsService).update(o.api, o.account, id, { status: status === 'enable' ? 'enabled' : 'disabled' }, CLI_CONTEXT)),
+        );
+        print(presentSecret(secret), json());
+      });
+  }
+  secrets
+    .command('delete')
+    .addOption(apiOption())
+    .addOption(accountOption())
+    .argument('<secretId>')
+    .action(async (id: string, o: { api: string; account: string }) => {
+      await withApp(config(), async (app) => unwrap(await app.get(SecretsService).delete(o.api, o.account, id, CLI_CONTEXT)));
+      print(json() ? { deleted: id } : `Deleted ${id}`, json());
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let cached: Config | undefined;
+  const program = buildProgram(() => (cached ??= loadConfig()));
+  try {
+    await program.parseAsync(argv);
+    return EXIT.OK;
+  } catch (error) {
+    const asJson = argv.includes('--json');
+    if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && error.code.startsWith('commander.')) {
+      const exitCode = (error as { exitCode?: number }).exitCode ?? EXIT.INVALID;
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.OK : exitCode === 0 ? EXIT.OK : EXIT.INVALID;
+    }
+    const failure =
+      error instanceof CliFailure
+        ? error
+        : error instanceof ConfigError
+          ? new CliFailure(EXIT.CONFIG, error.message, 'CONFIG.INVALID')
+          : new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
+    if (asJson) process.stderr.write(`${JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } })}\n`);
+    else process.stderr.write(`tessera: ${failure.message}\n`);
+    return failure.exitCode;
+  }
+}
+
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

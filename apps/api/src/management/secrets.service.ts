@@ -1,0 +1,220 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  addSecret,
+  canDeleteSecret,
+  describeSecret,
+  disableSecret,
+  enableSecret,
+  rotateSecret,
+  type Clock,
+  type RandomBytes,
+  type Secret,
+  type SecretHasher,
+  type ServiceAccount,
+  type Status,
+} from '@tessera/domain';
+import { Store, type StoreSession, type StoredSecret } from '@tessera/store';
+import { RevocationService } from '../auth/revocation.service';
+import type { Invalidation } from '../cluster/invalidation-bus';
+import { AppError, notFound, type AppResult } from '../common/app-error';
+import { CLOCK, HASHER, RANDOM } from '../common/tokens';
+import { SYSTEM_CONTEXT, type AuditContext } from '../events/audit-context';
+import { EventWriter } from '../events/event-writer.service';
+
+/** A new secret with its plaintext: the only moment the plaintext exists outside the caller. */
+export interface CreatedSecret {
+  readonly account: ServiceAccount;
+  readonly secret: StoredSecret;
+  readonly plaintext: string;
+}
+
+export interface Rotation extends CreatedSecret {
+  readonly stillEnabled: readonly StoredSecret[];
+  readonly scheduledDisableAt: Date | null;
+}
+
+const SCHEDULE_INTERVAL_MS = 15_000;
+
+/**
+ * Client secrets of a service account: add (shown once), list (hints only), enable/disable,
+ * delete (only once disabled), rotate. Disabling revokes the secret's tokens everywhere at once.
+ * Also carries out the disables that rotations schedule.
+ */
+@Injectable()
+export class SecretsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SecretsService.name);
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventWriter,
+    private readonly revocations: RevocationService,
+    @Inject(HASHER) private readonly hasher: SecretHasher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RANDOM) private readonly random: RandomBytes,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.disableScheduled().catch((error: unknown) => this.logger.warn(`Scheduled disables failed: ${String(error)}`));
+    }, SCHEDULE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async list(api: string, accountId: string): Promise<AppResult<StoredSecret[]>> {
+    const session = this.store.session();
+    const account = await session.accounts.find(api, accountId);
+    if (!account) return { ok: false, error: notFound(`Service account "${accountId}"`) };
+    return { ok: true, value: await session.secrets.listByAccount(api, account.id) };
+  }
+
+  async add(api: string, accountId: string, input: { expiresAt?: Date | null; description?: string }, context: AuditContext): Promise<AppResult<CreatedSecret>> {
+    return this.store.transaction(async (tx): Promise<AppResult<CreatedSecret>> => {
+      const loaded = await this.load(tx, api, accountId);
+      if (!loaded.ok) return loaded;
+      const { account, policy, secrets } = loaded.value;
+      const added = addSecret(account, secrets, input, { now: this.clock.now(), random: this.random, hasher: this.hasher, policy });
+      if (!added.ok) return added;
+      const secret = { ...added.value.secret, disableAt: null };
+      await tx.secrets.insert(api, secret);
+      await this.events.record(tx, this.createdEvent(api, secret, context));
+      return { ok: true, value: { account, secret, plaintext: added.value.plaintext } };
+    });
+  }
+
+  /**
+   * Adds a secret and reports the older enabled ones; with `disableOthersAfter`, schedules them
+   * to be disabled at that time, so callers can move over first (zero-downtime rotation).
+   */
+  async rotate(
+    api: string,
+    accountId: string,
+    input: { expiresAt?: Date | null; description?: string; disableOthersAfter?: Date },
+    context: AuditContext,
+  ): Promise<AppResult<Rotation>> {
+    const now = this.clock.now();
+    if (input.disableOthersAfter && input.disableOthersAfter.getTime() < now.getTime()) {
+      return { ok: false, error: new AppError('REQUEST.VALIDATION_FAILED', 'disableOthersAfter must not be in the past.') };
+    }
+    return this.store.transaction(async (tx): Promise<AppResult<Rotation>> => {
+      const loaded = await this.load(tx, api, accountId);
+      if (!loaded.ok) return loaded;
+      const { account, policy, secrets } = loaded.value;
+      const rotated = rotateSecret(account, secrets, { ...pick(input) }, { now, random: this.random, hasher: this.hasher, policy });
+      if (!rotated.ok) return rotated;
+      const secret = { ...rotated.value.secret, disableAt: null };
+      await tx.secrets.insert(api, secret);
+      const scheduledDisableAt = input.disableOthersAfter ?? null;
+      const stillEnabled = secrets
+        .filter((s) => rotated.value.stillEnabled.some((e) => e.id === s.id))
+        .map((s) => ({ ...s, disableAt: scheduledDisableAt ?? s.disableAt }));
+      if (scheduledDisableAt) for (const s of stillEnabled) await tx.secrets.update(api, s, scheduledDisableAt);
+      await this.events.record(
+        tx,
+        this.createdEvent(api, secret, context),
+        this.events.event('secret.rotated', api, context, { accountId: account.id, secretId: secret.id }, {
+          stillEnabledSecretIds: stillEnabled.map((s) => s.id),
+          scheduledDisableAt: scheduledDisableAt?.toISOString() ?? null,
+        }),
+      );
+      return { ok: true, value: { account, secret, plaintext: rotated.value.plaintext, stillEnabled, scheduledDisableAt } };
+    });
+  }
+
+  /** Enables/disables and/or re-describes a secret. Disabling revokes its tokens at once. */
+  async update(api: string, accountId: string, secretId: string, patch: { status?: Status; description?: string }, context: AuditContext): Promise<AppResult<StoredSecret>> {
+    const messages: Invalidation[] = [];
+    const result = await this.store.transaction(async (tx): Promise<AppResult<StoredSecret>> => {
+      const found = await this.find(tx, api, accountId, secretId);
+      if (!found.ok) return found;
+      const { secret, siblings } = found.value;
+      const now = this.clock.now();
+      let next: Secret = secret;
+      if (patch.description !== undefined) {
+        const described = describeSecret(next, patch.description, now);
+        if (!described.ok) return described;
+        next = described.value;
+      }
+      if (patch.status === 'disabled' && next.status === 'enabled') next = disableSecret(next, siblings, now).secret;
+      if (patch.status === 'enabled' && next.status === 'disabled') next = enableSecret(next, now);
+      if (next === secret) return { ok: true, value: secret };
+      // A manual status change overrides any disable scheduled by a rotation.
+      const disableAt = patch.status !== undefined ? null : secret.disableAt;
+      await tx.secrets.update(api, next, disableAt);
+      const subject = { accountId: secret.accountId, secretId: secret.id };
+      if (next.description !== secret.description) {
+        await this.events.record(tx, this.events.event('secret.updated', api, context, subject, { changes: ['description'] }));
+      }
+      if (next.status !== secret.status) {
+        await this.events.record(tx, this.events.event(next.status === 'enabled' ? 'secret.enabled' : 'secret.disabled', api, context, subject, {}));
+        if (next.status === 'disabled') messages.push(await this.revocations.record(tx, 'secret', secret.id, api));
+      }
+      return { ok: true, value: { ...next, disableAt } };
+    });
+    await this.revocations.publish(messages);
+    return result;
+  }
+
+  /** Deletes a disabled secret; an enabled one must be disabled first. */
+  async delete(api: string, accountId: string, secretId: string, context: AuditContext): Promise<AppResult<true>> {
+    const messages: Invalidation[] = [];
+    const result = await this.store.transaction(async (tx): Promise<AppResult<true>> => {
+      const found = await this.find(tx, api, accountId, secretId);
+      if (!found.ok) return found;
+      const { secret } = found.value;
+      const allowed = canDeleteSecret(secret);
+      if (!allowed.ok) return allowed;
+      await tx.secrets.delete(api, secret.accountId, secret.id);
+      messages.push(await this.revocations.record(tx, 'secret', secret.id, api));
+      await this.events.record(tx, this.events.event('secret.deleted', api, context, { accountId: secret.accountId, secretId: secret.id }, {}));
+      return { ok: true, value: true };
+    });
+    await this.revocations.publish(messages);
+    return result;
+  }
+
+  /** Disables the secrets whose rotation-scheduled time has come. Idempotent across processes. */
+  async disableScheduled(): Promise<number> {
+    const due = await this.store.session().secrets.dueForDisable(this.clock.now());
+    let disabled = 0;
+    for (const secret of due) {
+      const result = await this.update(secret.api, secret.accountId, secret.id, { status: 'disabled' }, SYSTEM_CONTEXT);
+      if (result.ok && result.value.status === 'disabled') disabled += 1;
+    }
+    return disabled;
+  }
+
+  private async load(tx: StoreSession, api: string, accountId: string) {
+    const [apiRow, account] = await Promise.all([tx.apis.find(api), tx.accounts.find(api, accountId)]);
+    if (!apiRow || !account) return { ok: false as const, error: notFound(`Service account "${accountId}"`) };
+    const secrets = await tx.secrets.listByAccount(api, account.id);
+    return { ok: true as const, value: { account, policy: apiRow.policy, secrets } };
+  }
+
+  private async find(tx: StoreSession, api: string, accountId: string, secretId: string) {
+    const account = await tx.accounts.find(api, accountId);
+    if (!account) return { ok: false as const, error: notFound(`Service account "${accountId}"`) };
+    const siblings = await tx.secrets.listByAccount(api, account.id);
+    const secret = siblings.find((s) => s.id === secretId);
+    if (!secret) return { ok: false as const, error: notFound(`Secret "${secretId}"`) };
+    return { ok: true as const, value: { account, secret, siblings } };
+  }
+
+  private createdEvent(api: string, secret: StoredSecret, context: AuditContext) {
+    return this.events.event('secret.created', api, context, { accountId: secret.accountId, secretId: secret.id }, {
+      hint: secret.hint,
+      expiresAt: secret.expiresAt?.toISOString() ?? null,
+    });
+  }
+}
+
+function pick(input: { expiresAt?: Date | null; description?: string }): { expiresAt?: Date | null; description?: string } {
+  return {
+    ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+  };
+}
