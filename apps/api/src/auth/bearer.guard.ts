@@ -1,7 +1,7 @@
 import { Injectable, SetMetadata, UseGuards, applyDecorators, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { BearerException } from '../common/http-errors';
+import { BearerException, ProblemException } from '../common/http-errors';
 import type { Principal } from './principal';
 
 /** What a protected route requires of its caller's token. */
@@ -10,6 +10,11 @@ export interface TokenRequirement {
   readonly audienceParam: string;
   /** Scopes the token must hold, computed from the route parameters. */
   readonly scopes: (params: Readonly<Record<string, string>>, method: string) => readonly string[];
+  /**
+   * `not_found`: a token for another API gets 404, as if the route's API did not exist (tenant
+   * isolation of the management API); default: 401 invalid_token.
+   */
+  readonly wrongAudience?: 'invalid_token' | 'not_found';
 }
 
 const REQUIREMENT = Symbol('token-requirement');
@@ -31,6 +36,7 @@ export class BearerGuard extends AuthGuard('bearer') {
     const request = context.switchToHttp().getRequest<{ user: Principal; params: Record<string, string>; method: string }>();
     const { claims, scopes } = request.user;
     if (claims.aud !== request.params[requirement.audienceParam]) {
+      if (requirement.wrongAudience === 'not_found') throw new ProblemException('RESOURCE.NOT_FOUND', 'Not found.');
       throw new BearerException('invalid_token', 'The access token is not for this API.');
     }
     const required = requirement.scopes(request.params, request.method);

@@ -31,8 +31,8 @@ export function presentSecret(secret: Secret & { readonly disableAt?: Date | nul
     expiresAt: secret.expiresAt?.toISOString() ?? null,
     disabledAt: secret.disabledAt?.toISOString() ?? null,
     lastUsedAt: secret.lastUsedAt?.toISOString() ?? null,
-    ...(secret.disableAt ? { scheduledDisableAt: secret.disableAt.toISOString() } : {}),
-  } as SecretResponse;
+    scheduledDisableAt: secret.status === 'enabled' ? (secret.disableAt?.toISOString() ?? null) : null,
+  };
 }
 
 export function presentCreatedSecret(account: ServiceAccount, secret: Secret, plaintext: string): SecretCreatedResponse {

@@ -126,6 +126,8 @@ export const SecretResponse = z.object({
   expiresAt: IsoDateTime.nullable(),
   disabledAt: IsoDateTime.nullable(),
   lastUsedAt: IsoDateTime.nullable(),
+  /** When a rotation scheduled this secret to be disabled; `null` when nothing is scheduled. */
+  scheduledDisableAt: IsoDateTime.nullable(),
 });
 export type SecretResponse = z.infer<typeof SecretResponse>;
 

@@ -31,7 +31,7 @@ export class ServiceAccountRepository {
   async list(api: string, query: ServiceAccountQuery): Promise<ServiceAccount[]> {
     const where: FilterQuery<ServiceAccountRow> = { api };
     if (query.status) where.status = query.status;
-    if (query.q) where.name = { $like: `%${escapeLike(query.q)}%` };
+    if (query.q) where.$or = [{ name: { $like: `%${escapeLike(query.q)}%` } }, { clientId: query.q }];
     if (query.after) where.id = { $gt: query.after };
     const rows = await this.em.find(ServiceAccountEntity, where, {
       orderBy: { id: 'asc' },
