@@ -1,0 +1,365 @@
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KeyEncryption } from '../src/crypto/key-encryption';
+import { dumpDatabase, sql, TARGETS, type TestDatabase } from './support/databases';
+import { basic, request } from './support/http';
+import { startTessera, type TesseraProcess } from './support/tessera-process';
+import { bootstrap, createClient, tokenFor, type Bootstrap } from './support/world';
+
+describe.each(TARGETS)('token service on $name', (target) => {
+  let db: TestDatabase;
+  let server: TesseraProcess;
+  let admin: Bootstrap;
+  let adminToken: string;
+  let reader: Awaited<ReturnType<typeof createClient>>;
+  /** Every plaintext secret and token seen in this suite: none may reach a log or the database. */
+  const plaintexts: string[] = [];
+
+  beforeAll(async () => {
+    db = await target.create();
+    server = await startTessera(db);
+    admin = await bootstrap(server, 'my-api');
+    adminToken = await tokenFor(server, admin.clientId, admin.clientSecret);
+    reader = await createClient(server, adminToken, 'my-api', ['products:read'], 'reader');
+    plaintexts.push(admin.clientSecret, reader.clientSecret, adminToken);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  describe('the documented flow', () => {
+    it('runs the complete example of the product documentation unchanged but for the host', async () => {
+      process.env.RESTAPI_CLIENT_ID = reader.clientId;
+      process.env.RESTAPI_CLIENT_SECRET = reader.clientSecret;
+      const host = server.url;
+      // --- the documentation's complete example, hosts replaced ---
+      async function fetchData() {
+        // 1. Get bearer token
+        const authResponse = await fetch(`${host}/System/UserAccount`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({
+            clientId: process.env.RESTAPI_CLIENT_ID,
+            clientSecret: process.env.RESTAPI_CLIENT_SECRET,
+          }),
+        });
+
+        const { token } = await authResponse.json();
+
+        // 2. Make authenticated API request
+        const dataResponse = await fetch(`${host}/my-api/products`, {
+          headers: {
+            'Authorization': `Bearer ${token}`,
+          },
+        });
+
+        return dataResponse.json();
+      }
+      // --- end of the example ---
+      await expect(fetchData()).resolves.toEqual({ items: [] });
+    });
+
+    it('answers the seed request with token, tokenType and expiresIn, not cacheable', async () => {
+      const response = await request(`${server.url}/System/UserAccount`, { json: { clientId: reader.clientId, clientSecret: reader.clientSecret } });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ token: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      plaintexts.push(response.body.token);
+    });
+
+    it('issues RFC 9068 tokens: typ at+jwt, EdDSA with kid, and every claim', async () => {
+      const token = await tokenFor(server, reader.clientId, reader.clientSecret);
+      const header = decodeProtectedHeader(token);
+      expect(header).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt', kid: expect.stringMatching(/^key_/) });
+      const claims = decodeJwt(token);
+      expect(claims).toMatchObject({
+        iss: server.url,
+        sub: reader.clientId,
+        client_id: reader.clientId,
+        aud: 'my-api',
+        scope: 'products:read',
+        secret_id: reader.secretId,
+        jti: expect.any(String),
+      });
+      expect(claims.exp! - claims.iat!).toBe(900);
+    });
+  });
+
+  describe('independent clients', () => {
+    it('openid-client: discovery, client credentials with Basic and Post, introspection, revocation', async () => {
+      const options = { execute: [oidc.allowInsecureRequests] };
+      const basicConfig = await oidc.discovery(new URL(server.url), reader.clientId, reader.clientSecret, oidc.ClientSecretBasic(), options);
+      expect(basicConfig.serverMetadata().token_endpoint).toBe(`${server.url}/oauth/token`);
+      const viaBasic = await oidc.clientCredentialsGrant(basicConfig, { scope: 'products:read' });
+      expect(viaBasic.token_type).toBe('bearer');
+      expect(viaBasic.scope).toBe('products:read');
+
+      const postConfig = await oidc.discovery(new URL(server.url), reader.clientId, reader.clientSecret, oidc.ClientSecretPost(), options);
+      const viaPost = await oidc.clientCredentialsGrant(postConfig);
+      plaintexts.push(viaBasic.access_token, viaPost.access_token);
+
+      const active = await oidc.tokenIntrospection(basicConfig, viaPost.access_token);
+      expect(active).toMatchObject({ active: true, client_id: reader.clientId, scope: 'products:read', aud: 'my-api' });
+
+      await oidc.tokenRevocation(basicConfig, viaPost.access_token);
+      const revoked = await oidc.tokenIntrospection(basicConfig, viaPost.access_token);
+      expect(revoked.active).toBe(false);
+      const call = await request(`${server.url}/my-api/products`, { token: viaPost.access_token });
+      expect(call.status).toBe(401);
+      // The other token is untouched.
+      expect((await request(`${server.url}/my-api/products`, { token: viaBasic.access_token })).status).toBe(200);
+    });
+
+    it("jose's createRemoteJWKSet verifies a token as at+jwt for the API", async () => {
+      const token = await tokenFor(server, reader.clientId, reader.clientSecret);
+      const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, { typ: 'at+jwt', issuer: server.url, audience: 'my-api', algorithms: ['EdDSA'] });
+      expect(payload.client_id).toBe(reader.clientId);
+      expect(protectedHeader.typ).toBe('at+jwt');
+    });
+
+    it('publishes RFC 8414 metadata at both well-known paths', async () => {
+      for (const path of ['oauth-authorization-server', 'openid-configuration']) {
+        const response = await request(`${server.url}/.well-known/${path}`);
+        expect(response.status).toBe(200);
+        expect(response.body).toMatchObject({
+          issuer: server.url,
+          token_endpoint: `${server.url}/oauth/token`,
+          jwks_uri: `${server.url}/.well-known/jwks.json`,
+          grant_types_supported: ['client_credentials'],
+          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          introspection_endpoint: `${server.url}/oauth/introspect`,
+          revocation_endpoint: `${server.url}/oauth/revoke`,
+          response_types_supported: [],
+        });
+      }
+    });
+  });
+
+  describe('client authentication failures', () => {
+    async function seed(clientId: string, clientSecret: string) {
+      const response = await request(`${server.url}/System/UserAccount`, { json: { clientId, clientSecret } });
+      return { status: response.status, error: { ...response.body.error, requestId: undefined } };
+    }
+
+    it('answers wrong, unknown, malformed, disabled and expired credentials with one identical 401', async () => {
+      const disabled = await createClient(server, adminToken, 'my-api', ['products:read'], 'disabled');
+      await request(`${server.url}/apis/my-api/service-accounts/${disabled.accountId}/secrets/${disabled.secretId}`, {
+        method: 'PATCH',
+        token: adminToken,
+        json: { status: 'disabled' },
+      });
+      const expired = await createClient(server, adminToken, 'my-api', ['products:read'], 'expired');
+      await sql(db, 'update secret set expires_at = ? where id = ?', [new Date(Date.now() - 1000), expired.secretId]);
+      plaintexts.push(disabled.clientSecret, expired.clientSecret);
+
+      const answers = [
+        await seed(reader.clientId, admin.clientSecret), // a real secret of another account
+        await seed(reader.clientId, `${reader.clientSecret.slice(0, -1)}x`), // checksum broken
+        await seed('tci_0000000000000000000000', reader.clientSecret), // unknown client
+        await seed(reader.clientId, 'not-a-secret'),
+        await seed(disabled.clientId, disabled.clientSecret),
+        await seed(expired.clientId, expired.clientSecret),
+      ];
+      for (const answer of answers) {
+        expect(answer).toEqual({ status: 401, error: { code: 'AUTH.INVALID_CLIENT', message: 'Invalid client credentials.', requestId: undefined } });
+      }
+    });
+
+    it('records the real reason of each failure in the audit trail', async () => {
+      await request(`${server.url}/System/UserAccount`, { json: { clientId: reader.clientId, clientSecret: admin.clientSecret } });
+      await new Promise((r) => setTimeout(r, 600)); // authentication events are written in batches
+      const rows = await sql<{ data: unknown }>(db, "select data from event where type = 'authentication.failed'");
+      const reasons = rows.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data).reason);
+      expect(reasons).toEqual(expect.arrayContaining(['SECRET_NOT_OF_ACCOUNT', 'SECRET_MALFORMED', 'UNKNOWN_CLIENT', 'SECRET_DISABLED', 'SECRET_EXPIRED']));
+    });
+
+    it('rejects bad seed bodies with a 400 naming the field', async () => {
+      const missing = await request(`${server.url}/System/UserAccount`, { json: { clientId: reader.clientId } });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.code).toBe('REQUEST.VALIDATION_FAILED');
+      expect(missing.body.error.message).toContain('clientSecret');
+      const notJson = await request(`${server.url}/System/UserAccount`, { body: '{"clientId":', headers: { 'content-type': 'application/json' } });
+      expect(notJson.status).toBe(400);
+      expect(notJson.body.error.code).toBe('REQUEST.VALIDATION_FAILED');
+      const wrongType = await request(`${server.url}/System/UserAccount`, { body: 'clientId=a', headers: { 'content-type': 'text/csv' } });
+      expect(wrongType.status).toBe(415);
+      expect(wrongType.body.error.code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('speaks RFC 6749 §5.2 on the token endpoint', async () => {
+      const url = `${server.url}/oauth/token`;
+      const good = basic(reader.clientId, reader.clientSecret);
+      const cases: [Parameters<typeof request>[1], number, string][] = [
+        [{ form: { grant_type: 'client_credentials' }, headers: { authorization: basic(reader.clientId, 'tsk_wrong') } }, 401, 'invalid_client'],
+        [{ form: { grant_type: 'client_credentials' }, headers: { authorization: 'Basic %%%' } }, 401, 'invalid_client'],
+        [{ form: { grant_type: 'client_credentials' }, headers: { authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` } }, 401, 'invalid_client'],
+        [{ form: { grant_type: 'client_credentials' } }, 401, 'invalid_client'],
+        [{ form: { grant_type: 'client_credentials', client_secret: reader.clientSecret }, headers: { authorization: good } }, 400, 'invalid_request'],
+        [{ form: { grant_type: 'password' }, headers: { authorization: good } }, 400, 'unsupported_grant_type'],
+        [{ form: {}, headers: { authorization: good } }, 400, 'invalid_request'],
+        [{ body: 'grant_type=client_credentials&grant_type=client_credentials', headers: { authorization: good, 'content-type': 'application/x-www-form-urlencoded' } }, 400, 'invalid_request'],
+        [{ json: { grant_type: 'client_credentials' }, headers: { authorization: good } }, 400, 'invalid_request'],
+        [{ form: { grant_type: 'client_credentials', scope: 'products:write' }, headers: { authorization: good } }, 400, 'invalid_scope'],
+      ];
+      for (const [init, status, error] of cases) {
+        const response = await request(url, init);
+        expect({ status: response.status, error: response.body?.error }).toEqual({ status, error });
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        if (status === 401 && init?.headers?.authorization) expect(response.headers.get('www-authenticate')).toMatch(/^Basic /);
+      }
+      const ok = await request(url, { form: { grant_type: 'client_credentials', scope: 'products:read' }, headers: { authorization: good } });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'products:read' });
+      plaintexts.push(ok.body.access_token);
+    });
+  });
+
+  describe('bearer verification', () => {
+    let token: string;
+    let otherKey: KeyObject;
+
+    beforeAll(async () => {
+      token = await tokenFor(server, reader.clientId, reader.clientSecret);
+      plaintexts.push(token);
+      otherKey = generateKeyPairSync('ed25519').privateKey;
+    });
+
+    async function call(bearer: string, path = '/my-api/products') {
+      return request(`${server.url}${path}`, { token: bearer });
+    }
+
+    function expectInvalidToken(response: Awaited<ReturnType<typeof call>>) {
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="tessera", error="invalid_token"/);
+      expect(response.body.error.code).toBe('AUTH.INVALID_TOKEN');
+    }
+
+    it('accepts a valid token', async () => {
+      expect((await call(token)).status).toBe(200);
+    });
+
+    it('asks for a token when there is none (RFC 6750 §3.1)', async () => {
+      const response = await request(`${server.url}/my-api/products`);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="tessera"');
+    });
+
+    it('rejects a tampered token', async () => {
+      const [h, p, s] = token.split('.');
+      const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+      const forged = Buffer.from(JSON.stringify({ ...claims, scope: 'products:read products:write' })).toString('base64url');
+      expectInvalidToken(await call(`${h}.${forged}.${s}`));
+    });
+
+    it('rejects an unsigned token (alg none)', async () => {
+      const claims = decodeJwt(token);
+      const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+      expectInvalidToken(await call(`${header}.${payload}.`));
+    });
+
+    it('rejects a token signed with another key, even under a known kid', async () => {
+      const claims = decodeJwt(token);
+      const { kid } = decodeProtectedHeader(token);
+      const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: kid! }).sign(otherKey);
+      expectInvalidToken(await call(forged));
+    });
+
+    it('rejects a token for another API', async () => {
+      const other = await bootstrap(server, 'other-api');
+      plaintexts.push(other.clientSecret);
+      const otherToken = await tokenFor(server, other.clientId, other.clientSecret);
+      expectInvalidToken(await call(otherToken));
+    });
+
+    it('rejects a token without the route scope with 403 insufficient_scope', async () => {
+      const response = await request(`${server.url}/my-api/products`, { token, json: { name: 'x' } });
+      expect(response.status).toBe(403);
+      expect(response.headers.get('www-authenticate')).toBe(
+        'Bearer realm="tessera", error="insufficient_scope", error_description="The access token lacks the scope products:write.", scope="products:write"',
+      );
+      expect(response.body.error.code).toBe('AUTH.INSUFFICIENT_SCOPE');
+    });
+
+    it('rejects an expired token signed by a key of this issuer', async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      const pepper = db.kind === 'sqlite' ? readFileSync(join(db.dir, 'data', 'pepper'), 'utf8').trim() : server.env.TESSERA_PEPPER!;
+      const kid = 'key_0355AAAAAAAAAAAAAAAAAA';
+      const now = new Date();
+      await sql(db, 'insert into signing_key (id, alg, public_jwk, encrypted_private_key, created_at, retired_at) values (?, ?, ?, ?, ?, ?)', [
+        kid,
+        'EdDSA',
+        JSON.stringify(publicKey.export({ format: 'jwk' })),
+        new KeyEncryption(Buffer.from(pepper)).encrypt(JSON.stringify(privateKey.export({ format: 'jwk' }))),
+        new Date(now.getTime() - 3_600_000),
+        now,
+      ]);
+      const claims = decodeJwt(token);
+      const iat = Math.floor(Date.now() / 1000) - 3600;
+      const build = (exp: number) => new SignJWT({ ...claims, iat, exp }).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid }).sign(privateKey);
+      // Proof that the key is trusted: the same claims, still live, pass.
+      expect((await call(await build(iat + 7200))).status).toBe(200);
+      const expired = await call(await build(iat + 60));
+      expectInvalidToken(expired);
+      expect(expired.body.error.message).toBe('The access token expired.');
+    });
+
+    it('rejects the live token of a secret once it is disabled, on the next call', async () => {
+      const client = await createClient(server, adminToken, 'my-api', ['products:read'], 'soon disabled');
+      const live = await tokenFor(server, client.clientId, client.clientSecret);
+      plaintexts.push(client.clientSecret, live);
+      expect((await call(live)).status).toBe(200);
+      const disabled = await request(`${server.url}/apis/my-api/service-accounts/${client.accountId}/secrets/${client.secretId}`, {
+        method: 'PATCH',
+        token: adminToken,
+        json: { status: 'disabled' },
+      });
+      expect(disabled.status).toBe(200);
+      expectInvalidToken(await call(live));
+    });
+
+    it('rejects the live tokens of an account once it is disabled', async () => {
+      const client = await createClient(server, adminToken, 'my-api', ['products:read'], 'account disabled');
+      const live = await tokenFor(server, client.clientId, client.clientSecret);
+      plaintexts.push(client.clientSecret, live);
+      expect((await call(live)).status).toBe(200);
+      await request(`${server.url}/apis/my-api/service-accounts/${client.accountId}`, { method: 'PATCH', token: adminToken, json: { status: 'disabled' } });
+      expectInvalidToken(await call(live));
+      const again = await request(`${server.url}/System/UserAccount`, { json: { clientId: client.clientId, clientSecret: client.clientSecret } });
+      expect(again.status).toBe(401);
+    });
+
+    it('refuses tokens in the query string (RFC 6750 §5.3), and keeps them out of the logs', async () => {
+      const response = await request(`${server.url}/my-api/products?access_token=${token}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_request"/);
+      await vi.waitFor(() => expect(server.logs()).toContain('access_token=[redacted]'));
+    });
+  });
+
+  describe('nothing leaks', () => {
+    it('keeps every plaintext secret and token out of the logs and the database', async () => {
+      await new Promise((r) => setTimeout(r, 600));
+      const logs = server.logs() + readFileSync(join(db.dir, 'cli.log'), 'utf8');
+      const stored = await dumpDatabase(db);
+      expect(plaintexts.length).toBeGreaterThan(10);
+      expect(logs).toContain('request completed'); // the scan reads real log lines
+      expect(stored).toContain(reader.clientId); // and the real database
+      for (const plaintext of plaintexts) {
+        expect(logs.includes(plaintext), 'plaintext in logs').toBe(false);
+        expect(stored.includes(plaintext), 'plaintext in the database').toBe(false);
+        // nor the random body of a secret, in any encoding that matters
+        if (plaintext.startsWith('tsk_')) expect(stored.includes(plaintext.slice(4, 40))).toBe(false);
+      }
+    });
+  });
+});
