@@ -8,7 +8,8 @@
 // The run's start time (epoch milliseconds) comes from --since or TESSERA_TEST_RUN_START; a report
 // older than it is stale (left over from an earlier run) and counts as a failure, as does a missing
 // report for a workspace that has a `test` script, a failed test, or a test file that could not run.
-// Each missing, stale or unreadable report and each test file that could not run adds 1 to "failed",
+// Each missing, stale or unreadable report, each test file that could not run, and a workspace run
+// that failed without a failing test (e.g. no test files) adds 1 to "failed",
 // so the last line never reads "0 failed" when the run did not pass.
 // Exit code: 0 when everything passed, 1 otherwise, 2 on bad usage.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -58,17 +59,26 @@ function usage(message) {
 
 /** Counts of one vitest JSON report (jest-compatible shape). */
 function countsOf(report) {
+  const files = report.testResults ?? [];
   const passed = report.numPassedTests ?? 0;
-  const failedTests = report.numFailedTests ?? 0;
   const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  const notes = [];
+  let failed = report.numFailedTests ?? 0;
   // A test file that fails to load or throws outside a test has no failed test in it, but the
   // run failed: count each such file as one failure so the total cannot read "0 failed".
-  const brokenFiles = (report.testResults ?? []).filter(
-    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
-  );
-  const failed = failedTests + brokenFiles.length;
-  const files = report.numTotalTestSuites ?? (report.testResults ?? []).length;
-  return { passed, failed, skipped, files, brokenFiles, ok: failed === 0 && report.success !== false };
+  for (const file of files) {
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')) {
+      failed += 1;
+      const reason = (file.message ?? '').split('\n')[0];
+      notes.push(`could not run ${relative(ROOT, file.name)}${reason ? `: ${reason}` : ''}`);
+    }
+  }
+  // vitest also fails a run with no test files at all, or one that failed outside every file.
+  if (report.success === false && failed === 0) {
+    failed += 1;
+    notes.push(files.length === 0 ? 'no test files found' : 'the run failed outside the tests (see its output above)');
+  }
+  return { passed, failed, skipped, files: files.length, notes, ok: failed === 0 };
 }
 
 function plural(n, word) {
@@ -131,10 +141,7 @@ function main() {
     const parts = [`${counts.passed} passed`, `${counts.failed} failed`];
     if (counts.skipped > 0) parts.push(`${counts.skipped} skipped`);
     console.log(`${label}  ${counts.ok ? 'ok  ' : 'FAIL'}  ${parts.join(', ')}  (${plural(counts.files, 'file')})`);
-    for (const broken of counts.brokenFiles) {
-      const reason = (broken.message ?? '').split('\n')[0];
-      console.log(`${' '.repeat(width)}        could not run ${relative(ROOT, broken.name)}${reason ? `: ${reason}` : ''}`);
-    }
+    for (const note of counts.notes) console.log(`${' '.repeat(width)}        ${note}`);
   }
 
   if (list.length === 0) console.log('no workspace with a test script found');
