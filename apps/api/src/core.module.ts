@@ -15,6 +15,7 @@ import { resolvePepper } from './crypto/pepper';
 import { HmacSecretHasher } from './crypto/secret-hasher';
 import { EventWriter } from './events/event-writer.service';
 import { ApiPolicyCache } from './management/api-policy.cache';
+import { Metrics } from './ops/metrics';
 import { SigningKeysService } from './tokens/signing-keys.service';
 
 export const REDIS = Symbol('REDIS');
@@ -94,6 +95,7 @@ export class CoreModule {
       RevocationService,
       TokenVerifier,
       FailureThrottle,
+      Metrics,
     ];
     return {
       module: CoreModule,
@@ -130,6 +132,7 @@ export class CoreModule {
         RevocationService,
         TokenVerifier,
         FailureThrottle,
+        Metrics,
         Lifecycle,
       ],
       exports: shared,

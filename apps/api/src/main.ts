@@ -21,6 +21,28 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
     const mode = config.redisUrl ? 'distributed' : 'embedded';
     const database = config.database.dialect === 'sqlite' ? `SQLite at ${config.database.path}` : 'PostgreSQL';
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info(`${signal} received: finishing in-flight requests`);
+      // Stop accepting, let in-flight requests finish, flush events, close the database.
+      app
+        .close()
+        .then(() => {
+          logger.info('Tessera stopped');
+          logger.flush();
+          process.exitCode = 0;
+        })
+        .catch((error: unknown) => {
+          logger.error(`Shutdown failed: ${String(error)}`);
+          logger.flush();
+          process.exitCode = 1;
+        })
+        .finally(() => setTimeout(() => process.exit(), 50).unref());
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
     logger.info(`Tessera listening on ${config.host}:${config.port} (${mode} mode, ${database}, issuer ${config.issuer})`);
   } catch (error) {
     logger.fatal(`Tessera could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -43,6 +43,5 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     }
     done(null, fields);
   });
-  app.enableShutdownHooks();
   return app;
 }

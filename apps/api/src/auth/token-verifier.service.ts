@@ -5,6 +5,7 @@ import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CLOCK, CONFIG } from '../common/tokens';
 import type { Config } from '../config/env';
+import { Metrics } from '../ops/metrics';
 import { SigningKeysService } from '../tokens/signing-keys.service';
 import { RevocationService } from './revocation.service';
 
@@ -26,11 +27,20 @@ export class TokenVerifier {
   constructor(
     private readonly keys: SigningKeysService,
     private readonly revocations: RevocationService,
+    private readonly metrics: Metrics,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async verify(token: string): Promise<Verification> {
+    const started = performance.now();
+    const cached = this.cache.has(token);
+    const result = await this.check(token);
+    this.metrics.tokenVerification.observe({ outcome: result.ok ? 'valid' : 'invalid', cache: cached ? 'hit' : 'miss' }, (performance.now() - started) / 1000);
+    return result;
+  }
+
+  private async check(token: string): Promise<Verification> {
     const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
     let claims = this.cache.get(token);
     if (!claims) {

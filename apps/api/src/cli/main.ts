@@ -97,7 +97,7 @@ export function buildProgram(config: () => Config): Command {
     .command('rotate')
     .description('create a new signing key; the previous one stays published until its tokens expire')
     .action(async () => {
-      print(await withApp(config(), (app) => app.get(SigningKeysService).rotate()), json());
+      print(await withApp(config(), (app) => app.get(SigningKeysService).rotate(CLI_CONTEXT)), json());
     });
   keys
     .command('list')

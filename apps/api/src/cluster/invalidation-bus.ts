@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 /** A change every API process must learn about at once. */
 export type Invalidation =
   | { readonly type: 'revoked'; readonly kind: RevocationKind; readonly value: string; readonly revokedAt: number; readonly expiresAt: number }
-  | { readonly type: 'api-changed'; readonly api: string };
+  | { readonly type: 'api-changed'; readonly api: string }
+  | { readonly type: 'keys-rotated' };
 
 export type RevocationKind = 'token' | 'secret' | 'client';
 

@@ -3,6 +3,7 @@ import { ApiSlug } from '@tessera/contracts';
 import { z } from 'zod';
 import { RequireToken } from '../auth/bearer.guard';
 import { ZodPipe } from '../common/zod-body.pipe';
+import { ApiDoc } from '../ops/api-doc.decorator';
 import { CollectionsService, type CollectionDocument } from './collections.service';
 
 const CollectionParams = z.strictObject({
@@ -14,6 +15,7 @@ const MAX_DOCUMENT_BYTES = 16 * 1024;
 const DocumentBody = z
   .record(z.string(), z.unknown())
   .refine((body) => JSON.stringify(body).length <= MAX_DOCUMENT_BYTES, { message: `must be at most ${MAX_DOCUMENT_BYTES} bytes of JSON` });
+const StoredDocument = z.looseObject({ id: z.string(), createdAt: z.string() });
 
 /**
  * The protected demo API of the product documentation (`GET /my-api/products` with a token).
@@ -28,6 +30,7 @@ export class CollectionsController {
   constructor(private readonly collections: CollectionsService) {}
 
   @Get()
+  @ApiDoc({ summary: 'List documents (scope <collection>:read)', tag: 'collections', auth: 'bearer', query: ListQuery, responses: { 200: z.object({ items: z.array(StoredDocument) }) } })
   async list(
     @Param(new ZodPipe(CollectionParams, 'path')) params: z.infer<typeof CollectionParams>,
     @Query(new ZodPipe(ListQuery, 'query')) query: z.infer<typeof ListQuery>,
@@ -36,6 +39,7 @@ export class CollectionsController {
   }
 
   @Post()
+  @ApiDoc({ summary: 'Add a document (scope <collection>:write)', tag: 'collections', auth: 'bearer', body: DocumentBody, responses: { 201: StoredDocument } })
   @HttpCode(201)
   async add(
     @Param(new ZodPipe(CollectionParams, 'path')) params: z.infer<typeof CollectionParams>,

@@ -56,6 +56,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
 
     const status = statusOf(exception);
+    if (status === 503 && exception instanceof HttpException) {
+      // Health checks (terminus) answer 503 with the state of each dependency.
+      reply.status(503).send(exception.getResponse());
+      return;
+    }
     if (status !== null && status < 500) {
       const message = status === 404 ? `No route ${request.method} ${request.url.split('?')[0]}.` : publicMessage(exception, status);
       if (isOAuth) {

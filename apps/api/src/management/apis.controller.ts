@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { UpdateApiPolicyRequest, type ApiPolicyResponse } from '@tessera/contracts';
+import { ApiPolicyResponse, UpdateApiPolicyRequest } from '@tessera/contracts';
+import { ApiDoc } from '../ops/api-doc.decorator';
 import { unwrap } from '../common/unwrap';
 import { ZodPipe } from '../common/zod-body.pipe';
 import type { AuditContext } from '../events/audit-context';
@@ -14,11 +15,13 @@ export class ApisController {
   constructor(private readonly apis: ApisService) {}
 
   @Get()
+  @ApiDoc({ summary: "Read the API's policy", tag: 'management', auth: 'bearer', responses: { 200: ApiPolicyResponse } })
   async show(@Param('api') api: string): Promise<ApiPolicyResponse> {
     return presentApi(unwrap(await this.apis.get(api)));
   }
 
   @Patch()
+  @ApiDoc({ summary: "Change the API's policy", tag: 'management', auth: 'bearer', body: UpdateApiPolicyRequest, responses: { 200: ApiPolicyResponse } })
   async update(
     @Param('api') api: string,
     @Body(new ZodPipe(UpdateApiPolicyRequest, 'policy')) body: UpdateApiPolicyRequest,

@@ -2,11 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import {
   CreateSecretRequest,
   RotateSecretRequest,
+  RotateSecretResponse,
+  SecretCreatedResponse,
+  SecretResponse,
   UpdateSecretRequest,
-  type RotateSecretResponse,
-  type SecretCreatedResponse,
-  type SecretResponse,
 } from '@tessera/contracts';
+import { z } from 'zod';
+import { ApiDoc } from '../ops/api-doc.decorator';
 import { unwrap } from '../common/unwrap';
 import { ZodPipe } from '../common/zod-body.pipe';
 import type { AuditContext } from '../events/audit-context';
@@ -27,6 +29,7 @@ export class SecretsController {
   constructor(private readonly secrets: SecretsService) {}
 
   @Post()
+  @ApiDoc({ summary: 'Add a secret (the only response that shows it)', tag: 'management', auth: 'bearer', body: CreateSecretRequest, responses: { 201: SecretCreatedResponse } })
   @HttpCode(201)
   async create(
     @Param('api') api: string,
@@ -41,11 +44,13 @@ export class SecretsController {
   }
 
   @Get()
+  @ApiDoc({ summary: "List an account's secrets (hints only)", tag: 'management', auth: 'bearer', responses: { 200: z.object({ items: z.array(SecretResponse) }) } })
   async list(@Param('api') api: string, @Param('id') id: string): Promise<{ items: SecretResponse[] }> {
     return { items: unwrap(await this.secrets.list(api, id)).map(presentSecret) };
   }
 
   @Post('rotate')
+  @ApiDoc({ summary: 'Rotate: add a secret, optionally schedule disabling the others', tag: 'management', auth: 'bearer', body: RotateSecretRequest, responses: { 201: RotateSecretResponse } })
   @HttpCode(201)
   async rotate(
     @Param('api') api: string,
@@ -73,6 +78,7 @@ export class SecretsController {
   }
 
   @Patch(':secretId')
+  @ApiDoc({ summary: 'Enable, disable or describe a secret', tag: 'management', auth: 'bearer', body: UpdateSecretRequest, responses: { 200: SecretResponse } })
   async update(
     @Param('api') api: string,
     @Param('id') id: string,
@@ -88,6 +94,7 @@ export class SecretsController {
   }
 
   @Delete(':secretId')
+  @ApiDoc({ summary: 'Delete a disabled secret', tag: 'management', auth: 'bearer', responses: { 204: null } })
   @HttpCode(204)
   async delete(@Param('api') api: string, @Param('id') id: string, @Param('secretId') secretId: string, @Actor() actor: AuditContext): Promise<void> {
     unwrap(await this.secrets.delete(api, id, secretId, actor));

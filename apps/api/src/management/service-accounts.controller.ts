@@ -2,10 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import {
   CreateServiceAccountRequest,
   ListServiceAccountsQuery,
+  ServiceAccountPage,
+  ServiceAccountResponse,
   UpdateServiceAccountRequest,
-  type ServiceAccountPage,
-  type ServiceAccountResponse,
 } from '@tessera/contracts';
+import { ApiDoc } from '../ops/api-doc.decorator';
 import { unwrap } from '../common/unwrap';
 import { ZodPipe } from '../common/zod-body.pipe';
 import type { AuditContext } from '../events/audit-context';
@@ -20,6 +21,7 @@ export class ServiceAccountsController {
   constructor(private readonly accounts: ServiceAccountsService) {}
 
   @Post()
+  @ApiDoc({ summary: 'Create a service account', tag: 'management', auth: 'bearer', body: CreateServiceAccountRequest, responses: { 201: ServiceAccountResponse } })
   @HttpCode(201)
   async create(
     @Param('api') api: string,
@@ -30,6 +32,7 @@ export class ServiceAccountsController {
   }
 
   @Get()
+  @ApiDoc({ summary: 'List service accounts (cursor paging)', tag: 'management', auth: 'bearer', query: ListServiceAccountsQuery, responses: { 200: ServiceAccountPage } })
   async list(@Param('api') api: string, @Query(new ZodPipe(ListServiceAccountsQuery, 'query')) query: ListServiceAccountsQuery): Promise<ServiceAccountPage> {
     const page = await this.accounts.list(api, {
       limit: query.limit,
@@ -41,11 +44,13 @@ export class ServiceAccountsController {
   }
 
   @Get(':id')
+  @ApiDoc({ summary: 'Read a service account', tag: 'management', auth: 'bearer', responses: { 200: ServiceAccountResponse } })
   async get(@Param('api') api: string, @Param('id') id: string): Promise<ServiceAccountResponse> {
     return presentAccount(unwrap(await this.accounts.get(api, id)));
   }
 
   @Patch(':id')
+  @ApiDoc({ summary: 'Update, enable or disable a service account', tag: 'management', auth: 'bearer', body: UpdateServiceAccountRequest, responses: { 200: ServiceAccountResponse } })
   async update(
     @Param('api') api: string,
     @Param('id') id: string,
@@ -58,6 +63,7 @@ export class ServiceAccountsController {
   }
 
   @Delete(':id')
+  @ApiDoc({ summary: 'Delete a service account (none of its secrets enabled)', tag: 'management', auth: 'bearer', responses: { 204: null } })
   @HttpCode(204)
   async delete(@Param('api') api: string, @Param('id') id: string, @Actor() actor: AuditContext): Promise<void> {
     unwrap(await this.accounts.delete(api, id, actor));

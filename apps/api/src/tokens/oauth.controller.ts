@@ -1,7 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import type { IntrospectionResponse, OAuthTokenResponse } from '@tessera/contracts';
+import { IntrospectionRequest, IntrospectionResponse, OAuthTokenRequest, OAuthTokenResponse, RevocationRequest } from '@tessera/contracts';
+import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthException } from '../common/http-errors';
+import { ApiDoc } from '../ops/api-doc.decorator';
 import { clientContext } from '../common/request-context';
 import { clientCredentials, formField, invalidClient, type ClientCredentials, type FormBody } from './client-credentials';
 import { TokenIntrospection } from './token-introspection.service';
@@ -18,6 +20,7 @@ export class OAuthController {
   ) {}
 
   @Post('token')
+  @ApiDoc({ summary: 'Client credentials grant (RFC 6749 §4.4)', tag: 'oauth', auth: 'client', body: OAuthTokenRequest, bodyType: FORM, responses: { 200: OAuthTokenResponse } })
   @HttpCode(200)
   async token(
     @Body() body: FormBody | undefined,
@@ -46,6 +49,7 @@ export class OAuthController {
   }
 
   @Post('introspect')
+  @ApiDoc({ summary: 'Token introspection (RFC 7662)', tag: 'oauth', auth: 'client', body: IntrospectionRequest, bodyType: FORM, responses: { 200: IntrospectionResponse } })
   @HttpCode(200)
   async introspect(
     @Body() body: FormBody | undefined,
@@ -64,6 +68,7 @@ export class OAuthController {
   }
 
   @Post('revoke')
+  @ApiDoc({ summary: 'Token revocation (RFC 7009)', tag: 'oauth', auth: 'client', body: RevocationRequest, bodyType: FORM, responses: { 200: z.object({}) } })
   @HttpCode(200)
   async revoke(
     @Body() body: FormBody | undefined,

@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { SeedTokenRequest, type SeedTokenResponse } from '@tessera/contracts';
+import { SeedTokenRequest, SeedTokenResponse } from '@tessera/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/http-errors';
 import { clientContext } from '../common/request-context';
 import { ZodPipe } from '../common/zod-body.pipe';
+import { ApiDoc } from '../ops/api-doc.decorator';
 import { TokenService } from './token.service';
 
 /**
@@ -15,6 +16,7 @@ export class SeedTokenController {
   constructor(private readonly tokens: TokenService) {}
 
   @Post('UserAccount')
+  @ApiDoc({ summary: 'Trade a client ID and secret for a bearer token (JSON)', tag: 'tokens', body: SeedTokenRequest, responses: { 200: SeedTokenResponse } })
   @HttpCode(200)
   async issue(
     @Body(new ZodPipe(SeedTokenRequest, 'token request')) body: SeedTokenRequest,

@@ -1,22 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { PublicJsonWebKey } from '@tessera/contracts';
 import { activeSigningKey, keysToPublish, newId, type Clock, type RandomBytes, type SigningKeyId } from '@tessera/domain';
 import { Store, type SigningKeyRow } from '@tessera/store';
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CLOCK, RANDOM } from '../common/tokens';
+import { InvalidationBus } from '../cluster/invalidation-bus';
 import { KeyEncryption } from '../crypto/key-encryption';
+import { SYSTEM_CONTEXT, type AuditContext } from '../events/audit-context';
+import { EventWriter } from '../events/event-writer.service';
 
 /** The longest token lifetime any API may configure: retired keys stay published this long. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 const RELOAD_INTERVAL_MS = 30_000;
 
-export interface PublicJwk {
-  readonly kty: string;
-  readonly crv: string;
-  readonly x: string;
-  readonly kid: string;
-  readonly alg: 'EdDSA';
-  readonly use: 'sig';
-}
+/** A public key as published in the JWKS. */
+export type PublicJwk = PublicJsonWebKey;
 
 interface LoadedKey {
   readonly row: SigningKeyRow & { readonly id: SigningKeyId };
@@ -38,12 +36,17 @@ export class SigningKeysService {
   constructor(
     private readonly store: Store,
     private readonly encryption: KeyEncryption,
+    private readonly bus: InvalidationBus,
+    private readonly events: EventWriter,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: RandomBytes,
   ) {}
 
   /** Loads the keys, creating the first one when there is none. */
   async init(): Promise<void> {
+    this.bus.onMessage((message) => {
+      if (message.type === 'keys-rotated') this.reload().catch((error: unknown) => this.logger.error(`Reloading signing keys failed: ${String(error)}`));
+    });
     await this.reload();
     if (!activeSigningKey(this.rows())) {
       await this.rotate();
@@ -66,7 +69,7 @@ export class SigningKeysService {
       this.rows(),
       MAX_TOKEN_LIFETIME_SECONDS,
       this.clock.now(),
-    ).map((row) => ({ ...(row.publicJwk as { kty: string; crv: string; x: string }), kid: row.id, alg: 'EdDSA', use: 'sig' }));
+    ).map((row) => ({ kty: 'OKP', crv: 'Ed25519', x: String(row.publicJwk.x), kid: row.id, alg: 'EdDSA', use: 'sig' }));
   }
 
   /** Finds a publishable key by id, reloading once if it is unknown (a rotation elsewhere). */
@@ -80,7 +83,7 @@ export class SigningKeysService {
   }
 
   /** Creates a new active key and retires the previous one (it stays published while tokens live). */
-  async rotate(): Promise<{ newKeyId: SigningKeyId; previousKeyId: SigningKeyId | null }> {
+  async rotate(context: AuditContext = SYSTEM_CONTEXT): Promise<{ newKeyId: SigningKeyId; previousKeyId: SigningKeyId | null }> {
     const now = this.clock.now();
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const id = newId('signingKey', now, this.random);
@@ -92,8 +95,10 @@ export class SigningKeysService {
         if (!row.retiredAt) await tx.signingKeys.retire(row.id, now);
       }
       await tx.signingKeys.insert({ id, alg: 'EdDSA', publicJwk: { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x! }, encryptedPrivateKey: sealed, createdAt: now, retiredAt: null });
+      await this.events.record(tx, this.events.event('key.rotated', null, context, { keyId: id }, { newKeyId: id, previousKeyId: previous?.id ?? null }));
     });
     await this.reload();
+    await this.bus.publish({ type: 'keys-rotated' }).catch((error: unknown) => this.logger.warn(`Announcing the rotation failed; servers reload within 30 s: ${String(error)}`));
     this.logger.log(`Signing key ${id} is now active${previous ? `; ${previous.id} retired` : ''}`);
     return { newKeyId: id, previousKeyId: previous?.id ?? null };
   }

@@ -20,6 +20,7 @@ import type { Config } from '../config/env';
 import type { AuditContext } from '../events/audit-context';
 import { EventWriter } from '../events/event-writer.service';
 import { ApiPolicyCache } from '../management/api-policy.cache';
+import { Metrics } from '../ops/metrics';
 import { SigningKeysService } from './signing-keys.service';
 import { signAccessToken } from './token-signer';
 
@@ -62,6 +63,7 @@ export class TokenService {
     private readonly policies: ApiPolicyCache,
     private readonly events: EventWriter,
     private readonly throttle: FailureThrottle,
+    private readonly metrics: Metrics,
     @Inject(HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: RandomBytes,
@@ -101,6 +103,7 @@ export class TokenService {
     };
     const { kid, privateKey } = this.keys.current();
     const token = signAccessToken(claims, kid, privateKey);
+    this.metrics.tokensIssued.inc({ api: account.api, grant: request.grant });
     this.events.enqueue(
       this.events.event('token.issued', account.api, request.context, { accountId: account.id, secretId }, {
         jti: claims.jti,
@@ -170,6 +173,7 @@ export class TokenService {
     context: AuditContext,
     secretId?: string,
   ): void {
+    this.metrics.authenticationFailures.inc({ api: account?.api ?? '', grant, reason });
     const subject = account ? { accountId: account.id, ...(secretId ? { secretId } : {}) } : {};
     this.events.enqueue(
       this.events.event('authentication.failed', account?.api ?? null, context, subject, {

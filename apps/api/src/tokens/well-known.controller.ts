@@ -1,9 +1,10 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import type { AuthorizationServerMetadata } from '@tessera/contracts';
+import { AuthorizationServerMetadata, JsonWebKeySet } from '@tessera/contracts';
+import { ApiDoc } from '../ops/api-doc.decorator';
 import { ADMIN_SCOPE } from '@tessera/domain';
 import { CONFIG } from '../common/tokens';
 import type { Config } from '../config/env';
-import { SigningKeysService, type PublicJwk } from './signing-keys.service';
+import { SigningKeysService } from './signing-keys.service';
 
 /** Discovery: RFC 8414 metadata (also at the OpenID path) and the RFC 7517 key set. */
 @Controller('.well-known')
@@ -33,20 +34,23 @@ export class WellKnownController {
   }
 
   @Get('oauth-authorization-server')
+  @ApiDoc({ summary: 'Authorization server metadata (RFC 8414)', tag: 'discovery', responses: { 200: AuthorizationServerMetadata } })
   @Header('Cache-Control', 'public, max-age=300')
   authorizationServer(): AuthorizationServerMetadata {
     return this.metadata;
   }
 
   @Get('openid-configuration')
+  @ApiDoc({ summary: 'The same metadata at the OpenID discovery path', tag: 'discovery', responses: { 200: AuthorizationServerMetadata } })
   @Header('Cache-Control', 'public, max-age=300')
   openidConfiguration(): AuthorizationServerMetadata {
     return this.metadata;
   }
 
   @Get('jwks.json')
+  @ApiDoc({ summary: 'Public signing keys (RFC 7517)', tag: 'discovery', responses: { 200: JsonWebKeySet } })
   @Header('Cache-Control', 'public, max-age=60')
-  jwks(): { keys: PublicJwk[] } {
+  jwks(): JsonWebKeySet {
     return { keys: this.keys.publicJwks() };
   }
 }

@@ -7,6 +7,7 @@
  * that was not whitelisted here (no hash, no secret), and clients stay forward-compatible.
  * Only {@link SecretCreatedResponse} carries a client secret, once, at creation.
  */
+import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '@tessera/domain';
 import { z } from 'zod';
 import { DomainEvent, DomainEventType } from '../events';
 import { ApiSlug, ClientId, IsoDateTime, ScopeList, SecretId, ServiceAccountId } from '../primitives';
@@ -23,8 +24,9 @@ export type ServiceAccountStatus = Status;
 export const SecretStatus = Status;
 export type SecretStatus = Status;
 
-const Name = z.string().trim().min(1).max(128);
-const Description = z.string().trim().max(1024);
+// Lengths are the domain's rules (one place); the domain re-checks them (characters, not UTF-16 units).
+const Name = z.string().trim().min(1).max(MAX_NAME_LENGTH);
+const Description = z.string().trim().max(MAX_DESCRIPTION_LENGTH);
 
 /** Requires at least one defined field (for PATCH bodies). */
 function nonEmpty<T extends Record<string, unknown>>(value: T): boolean {

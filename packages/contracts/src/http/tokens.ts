@@ -177,3 +177,21 @@ export const AuthorizationServerMetadata = z.object({
   id_token_signing_alg_values_supported: Strings.optional(),
 });
 export type AuthorizationServerMetadata = z.infer<typeof AuthorizationServerMetadata>;
+
+// ---------------------------------------------------------------------------------------------
+// Keys (RFC 7517), served at /.well-known/jwks.json.
+
+/** One public signing key (Ed25519, RFC 8037). */
+export const PublicJsonWebKey = z.object({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: z.string().min(1),
+  kid: z.string().min(1),
+  alg: z.literal('EdDSA'),
+  use: z.literal('sig'),
+});
+export type PublicJsonWebKey = z.infer<typeof PublicJsonWebKey>;
+
+/** The key set: every key that may have signed a still-live token. */
+export const JsonWebKeySet = z.object({ keys: z.array(PublicJsonWebKey) });
+export type JsonWebKeySet = z.infer<typeof JsonWebKeySet>;

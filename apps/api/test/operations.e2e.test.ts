@@ -1,0 +1,199 @@
+import { decodeProtectedHeader } from 'jose';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from './support/databases';
+import { request } from './support/http';
+import { environmentFor, runCli, startTessera, type TesseraProcess } from './support/tessera-process';
+import { bootstrap, createClient, tokenFor } from './support/world';
+
+describe('operations', () => {
+  let db: TestDatabase;
+  let server: TesseraProcess;
+
+  beforeAll(async () => {
+    db = await createSqliteDatabase();
+    server = await startTessera(db, { TESSERA_THROTTLE_PER_CLIENT: '3', TESSERA_THROTTLE_WINDOW_SECONDS: '30' });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('reports liveness and readiness', async () => {
+    expect((await request(`${server.url}/health/live`)).body).toMatchObject({ status: 'ok' });
+    const ready = await request(`${server.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
+  });
+
+  it('serves an OpenAPI 3.1 document that covers every route with its contract schemas', async () => {
+    const response = await request(`${server.url}/docs`);
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    const paths = response.body.paths as Record<string, Record<string, { summary: string; responses: Record<string, unknown> }>>;
+    for (const [path, method] of [
+      ['/System/UserAccount', 'post'],
+      ['/oauth/token', 'post'],
+      ['/apis/{api}/service-accounts', 'post'],
+      ['/apis/{api}/service-accounts/{id}/secrets/rotate', 'post'],
+      ['/{api}/{collection}', 'get'],
+    ] as const) {
+      expect(paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+    const create = paths['/apis/{api}/service-accounts']!.post as unknown as { requestBody: { content: Record<string, { schema: { required: string[] } }> } };
+    expect(create.requestBody.content['application/json']!.schema.required).toEqual(['name', 'scopes']);
+    // No route is left with a placeholder summary (every route declares @ApiDoc).
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const operation of Object.values(operations)) expect(operation.summary, path).not.toBe(path);
+    }
+  });
+
+  it('counts issuance and failures in Prometheus metrics without client IDs', async () => {
+    const admin = await bootstrap(server, 'metrics-api');
+    await tokenFor(server, admin.clientId, admin.clientSecret);
+    await request(`${server.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: 'tsk_nope' } });
+    const metrics = await request(`${server.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/tessera_tokens_issued_total\{api="metrics-api",grant="client_credentials"\} 1/);
+    expect(metrics.text).toMatch(/tessera_authentication_failures_total\{api="",grant="seed",reason="SECRET_MALFORMED"\} 1/);
+    expect(metrics.text).toContain('tessera_token_verification_seconds');
+    expect(metrics.text).not.toContain(admin.clientId);
+    expect(metrics.text).not.toContain(admin.clientSecret);
+  });
+
+  it('throttles repeated failures per client ID with 429 and Retry-After, even for the right secret', async () => {
+    const admin = await bootstrap(server, 'throttle-api');
+    for (let i = 0; i < 3; i++) {
+      expect((await request(`${server.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: 'wrong' } })).status).toBe(401);
+    }
+    const blocked = await request(`${server.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: admin.clientSecret } });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(blocked.body.error.code).toBe('AUTH.THROTTLED');
+    const oauth = await request(`${server.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret } });
+    expect(oauth.status).toBe(429);
+    expect(oauth.body.error).toBe('invalid_request');
+    // Another client is not affected.
+    const other = await bootstrap(server, 'throttle-api');
+    expect((await request(`${server.url}/System/UserAccount`, { json: { clientId: other.clientId, clientSecret: other.clientSecret } })).status).toBe(200);
+  });
+
+  it('answers unknown routes and bad bodies with JSON 4xx, never a stack trace', async () => {
+    const unknown = await request(`${server.url}/nope`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('RESOURCE.NOT_FOUND');
+    const huge = await request(`${server.url}/System/UserAccount`, { json: { clientId: 'x'.repeat(100_000), clientSecret: 'y' } });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('REQUEST.BODY_TOO_LARGE');
+    const proto = await request(`${server.url}/System/UserAccount`, { body: '{"__proto__":{"x":1},"clientId":"a","clientSecret":"b"}', headers: { 'content-type': 'application/json' } });
+    expect(proto.status).toBe(400);
+    for (const response of [unknown, huge, proto]) expect(response.text).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('shuts down gracefully on SIGTERM: in-flight requests finish, exit code 0', async () => {
+    const own = await startTessera(await createSqliteDatabase());
+    const admin = await bootstrap(own, 'shutdown-api');
+    // Token requests in flight when SIGTERM arrives: every one that reached the server is answered.
+    const inFlight = Promise.allSettled(
+      Array.from({ length: 20 }, () => request(`${own.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: admin.clientSecret } })),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    const code = await own.stop('SIGTERM');
+    const answers = await inFlight;
+    expect(code).toBe(0);
+    const answered = answers.filter((a) => a.status === 'fulfilled');
+    for (const answer of answered) expect([200, 503]).toContain(answer.value.status);
+    for (const answer of answers) if (answer.status === 'rejected') expect(String(answer.reason.cause?.code)).toMatch(/ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET/);
+    expect(own.logs()).toContain('Tessera stopped');
+    expect(own.logs()).not.toMatch(/"level":(50|60)/);
+  });
+});
+
+describe('configuration errors', () => {
+  async function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    const main = resolve(__dirname, '../dist/main.js');
+    return new Promise((done) => {
+      const clean = { ...process.env };
+      for (const key of ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER']) delete clean[key];
+      const child = spawn(process.execPath, [main], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      child.on('exit', (code) => done({ code, output }));
+    });
+  }
+
+  it('refuses to start with a clear message naming the variable', async () => {
+    const bad = await run({ DATABASE_URL: 'mysql://localhost/x' });
+    expect(bad.code).toBe(78);
+    expect(bad.output).toContain('DATABASE_URL must be sqlite:PATH or postgres://');
+    const noPepper = await run({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
+    expect(noPepper.code).toBe(78);
+    expect(noPepper.output).toContain('TESSERA_PEPPER');
+    const port = await run({ PORT: 'eighty' });
+    expect(port.code).toBe(78);
+    expect(port.output).toContain('PORT');
+  });
+});
+
+describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
+  let db: TestDatabase;
+  let first: TesseraProcess;
+  let second: TesseraProcess;
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    // One issuer for the whole deployment, as behind a load balancer.
+    first = await startTessera(db, { TESSERA_ISSUER: 'http://tessera.test' });
+    second = await startTessera(db, { TESSERA_ISSUER: 'http://tessera.test' });
+  });
+
+  afterAll(async () => {
+    await Promise.all([first?.stop(), second?.stop()]);
+    await db?.drop();
+  });
+
+  it('revokes on every process at once when a secret is disabled on one', async () => {
+    const admin = await bootstrap(first, 'shared-api');
+    const adminToken = await tokenFor(first, admin.clientId, admin.clientSecret);
+    const client = await createClient(first, adminToken, 'shared-api', ['orders:read']);
+    const token = await tokenFor(first, client.clientId, client.clientSecret);
+    expect((await request(`${second.url}/shared-api/orders`, { token })).status).toBe(200); // cached on the second process
+    const disabled = await request(`${first.url}/apis/shared-api/service-accounts/${client.accountId}/secrets/${client.secretId}`, {
+      method: 'PATCH',
+      token: adminToken,
+      json: { status: 'disabled' },
+    });
+    expect(disabled.status).toBe(200);
+    // Pushed through Redis: no wait for the 5-second poll.
+    const start = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - start < 1_000) status = (await request(`${second.url}/shared-api/orders`, { token })).status;
+    expect(status).toBe(401);
+    expect(Date.now() - start).toBeLessThan(1_000);
+  });
+
+  it('rotates signing keys from the CLI: new tokens use the new key everywhere, old tokens stay valid', async () => {
+    const admin = await bootstrap(first, 'keys-api');
+    const before = await tokenFor(first, admin.clientId, admin.clientSecret);
+    const rotated = await runCli(['keys', 'rotate', '--json'], environmentFor(db, first.env), db.dir);
+    expect(rotated.code).toBe(0);
+    const { newKeyId, previousKeyId } = rotated.json<{ newKeyId: string; previousKeyId: string }>();
+    expect(previousKeyId).toBe(decodeProtectedHeader(before).kid);
+    for (const server of [first, second]) {
+      let jwks: string[] = [];
+      for (let i = 0; i < 20 && !jwks.includes(newKeyId); i++) {
+        jwks = (await request(`${server.url}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid);
+        if (!jwks.includes(newKeyId)) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(jwks).toEqual(expect.arrayContaining([newKeyId, previousKeyId]));
+      const after = await tokenFor(server, admin.clientId, admin.clientSecret);
+      expect(decodeProtectedHeader(after).kid).toBe(newKeyId);
+      expect((await request(`${server.url}/apis/keys-api`, { token: before })).status).toBe(200);
+      expect((await request(`${server.url}/apis/keys-api`, { token: after })).status).toBe(200);
+    }
+    expect(join(db.dir)).toBeTruthy();
+  });
+});
