@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { AccountId, ServiceAccount, Status } from '@tessera/domain';
 import { ServiceAccountEntity, type ServiceAccountRow } from '../entities';
 import { serviceAccountRowFields, toServiceAccount } from '../mappers';
@@ -31,13 +32,13 @@ export class ServiceAccountRepository {
   async list(api: string, query: ServiceAccountQuery): Promise<ServiceAccount[]> {
     const where: FilterQuery<ServiceAccountRow> = { api };
     if (query.status) where.status = query.status;
-    if (query.q) where.$or = [{ name: { $like: `%${escapeLike(query.q)}%` } }, { clientId: query.q }];
     if (query.after) where.id = { $gt: query.after };
-    const rows = await this.em.find(ServiceAccountEntity, where, {
-      orderBy: { id: 'asc' },
-      limit: query.limit + 1,
-      disableIdentityMap: true,
-    });
+    const qb = (this.em as SqlEntityManager).createQueryBuilder(ServiceAccountEntity).select('*').where(where);
+    if (query.q) {
+      // Case-insensitive substring of the name (wildcards taken literally, on both dialects), or the exact client ID.
+      qb.andWhere("(lower(name) like ? escape '\\' or client_id = ?)", [`%${escapeLike(query.q.toLowerCase())}%`, query.q]);
+    }
+    const rows = await qb.orderBy({ id: 'asc' }).limit(query.limit + 1).getResultList();
     return rows.map(toServiceAccount);
   }
 

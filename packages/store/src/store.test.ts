@@ -1,0 +1,135 @@
+import { DEFAULT_API_POLICY, createServiceAccount, addSecret, type RandomBytes, type SecretHasher } from '@tessera/domain';
+import { randomBytes, createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, openDatabase, pendingMigrations, Store, type DatabaseTarget } from './index';
+
+const random: RandomBytes = (n) => randomBytes(n);
+const hasher: SecretHasher = {
+  hash: (plaintext) => createHash('sha256').update(plaintext).digest('hex'),
+  matches: (plaintext, hash) => createHash('sha256').update(plaintext).digest('hex') === hash,
+};
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function postgres(): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
+  const name = `tessera_store_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    target: { dialect: 'postgresql', url: url.toString() },
+    drop: async () => {
+      const c = new Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+const targets = [
+  { name: 'SQLite', open: async () => ({ target: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'tessera-store-')), 'db.sqlite') } as DatabaseTarget, drop: async () => {} }) },
+  { name: 'PostgreSQL', open: postgres },
+];
+
+describe.each(targets)('store on $name', ({ open }) => {
+  let store: Store;
+  let drop: () => Promise<void>;
+  const now = new Date('2026-06-01T00:00:00Z');
+
+  beforeAll(async () => {
+    const opened = await open();
+    drop = opened.drop;
+    const orm = await openDatabase(opened.target);
+    expect((await pendingMigrations(orm)).length).toBeGreaterThan(0);
+    await migrate(orm);
+    expect(await pendingMigrations(orm)).toEqual([]);
+    store = new Store(orm);
+    await store.transaction(async (tx) => {
+      for (const slug of ['alpha', 'beta']) await tx.apis.insert({ slug, policy: DEFAULT_API_POLICY, createdAt: now, updatedAt: now });
+    });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await drop?.();
+  });
+
+  function account(api: string, name: string) {
+    const created = createServiceAccount({ api, name, scopes: ['a:read'] }, now, random);
+    if (!created.ok) throw created.error;
+    return created.value;
+  }
+
+  it('round-trips an API policy', async () => {
+    const api = await store.session().apis.find('alpha');
+    expect(api?.policy).toEqual(DEFAULT_API_POLICY);
+    expect(api?.createdAt.toISOString()).toBe(now.toISOString());
+  });
+
+  it('keeps every tenant in its own API: another API sees "not found"', async () => {
+    const a = account('alpha', 'tenant check');
+    const added = addSecret(a, [], {}, { now, random, hasher, policy: DEFAULT_API_POLICY });
+    if (!added.ok) throw added.error;
+    await store.transaction(async (tx) => {
+      await tx.accounts.insert(a);
+      await tx.secrets.insert('alpha', added.value.secret);
+    });
+    const session = store.session();
+    expect(await session.accounts.find('alpha', a.id)).toMatchObject({ id: a.id, scopes: ['a:read'], lastUsedAt: null });
+    expect(await session.accounts.find('beta', a.id)).toBeNull();
+    expect(await session.secrets.listByAccount('beta', a.id)).toEqual([]);
+    expect(await session.secrets.find('beta', a.id, added.value.secret.id)).toBeNull();
+    expect((await session.accounts.list('beta', { limit: 100 })).map((x) => x.id)).not.toContain(a.id);
+    expect((await session.secrets.findByHash(added.value.secret.hash))?.id).toBe(added.value.secret.id);
+  });
+
+  it('rolls back everything a failed transaction wrote', async () => {
+    const a = account('alpha', 'rolled back');
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.accounts.insert(a);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.session().accounts.find('alpha', a.id)).toBeNull();
+  });
+
+  it('pages accounts in creation order without gaps or repeats, and filters by name', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const a = account('beta', `pager ${i}`);
+      await store.session().accounts.insert(a);
+      ids.push(a.id);
+    }
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const rows = await store.session().accounts.list('beta', { limit: 3, q: 'pager', ...(after ? { after } : {}) });
+      const page = rows.slice(0, 3);
+      seen.push(...page.map((r) => r.id));
+      if (rows.length <= 3) break;
+      after = page[page.length - 1]!.id;
+    }
+    expect(seen).toEqual([...ids].sort());
+    expect((await store.session().accounts.list('beta', { limit: 10, q: 'PAGER 3' })).map((r) => r.name)).toEqual(['pager 3']);
+    expect(await store.session().accounts.list('beta', { limit: 10, q: '%' })).toEqual([]);
+    expect(await store.session().accounts.list('beta', { limit: 10, q: 'pager_' })).toEqual([]);
+  });
+
+  it('returns live revocations made since a time', async () => {
+    const at = new Date();
+    await store.session().revocations.upsert({ id: 'secret:sec_x', kind: 'secret', value: 'sec_x', api: 'alpha', revokedAt: at, expiresAt: new Date(at.getTime() + 60_000) });
+    await store.session().revocations.upsert({ id: 'secret:sec_x', kind: 'secret', value: 'sec_x', api: 'alpha', revokedAt: at, expiresAt: new Date(at.getTime() + 120_000) });
+    const rows = await store.session().revocations.since(new Date(at.getTime() - 1000), at);
+    expect(rows.map((r) => r.id)).toEqual(['secret:sec_x']);
+    expect(await store.session().revocations.since(new Date(at.getTime() + 1000), at)).toEqual([]);
+    expect(await store.session().revocations.purgeExpired(new Date(at.getTime() + 200_000))).toBe(1);
+  });
+});
