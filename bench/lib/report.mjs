@@ -1,0 +1,171 @@
+// Turns the benchmark's results into the stdout table and docs/benchmarks.md.
+
+const MODES = [
+  ['sqlite', 'SQLite (embedded)'],
+  ['postgres', 'PostgreSQL + Redis (distributed)'],
+];
+
+export const TARGETS = [
+  { id: 'vsOidc', label: 'Issuance: Tessera / oidc-provider', kind: 'ratio', min: 1.6 },
+  { id: 'vsCeiling', label: 'Issuance: Tessera / ceiling route', kind: 'ratio', min: 0.7 },
+  { id: 'issuanceP99', label: 'Issuance: Tessera p99 latency', kind: 'ms', max: 15 },
+  { id: 'vsBare', label: 'Protected GET: Tessera / bare Fastify', kind: 'ratio', min: 0.4 },
+];
+
+const valid = (m) => m && !m.problems?.length;
+
+/** Ratios and pass/fail per mode. `pass` is null when a side could not be measured cleanly. */
+export function evaluate(results) {
+  const { oidc, ceiling, bare } = results.baselines;
+  const out = {};
+  for (const [mode] of MODES) {
+    const t = results.tessera[mode];
+    if (!t) continue;
+    const ratio = (a, b) => (a && b ? { value: a.requestsPerSecond / b.requestsPerSecond, clean: valid(a) && valid(b) } : null);
+    const values = {
+      vsOidc: ratio(t.issuance, oidc),
+      vsCeiling: ratio(t.issuance, ceiling),
+      issuanceP99: t.issuance ? { value: t.issuance.latency.p99, clean: valid(t.issuance) } : null,
+      vsBare: ratio(t.protected, bare),
+    };
+    out[mode] = TARGETS.map((target) => {
+      const v = values[target.id];
+      if (!v) return { ...target, value: null, pass: null };
+      const ok = target.min !== undefined ? v.value >= target.min : v.value <= target.max;
+      return { ...target, value: v.value, pass: v.clean ? ok : null, note: v.clean ? '' : 'errors during load' };
+    });
+  }
+  return out;
+}
+
+function rows(results) {
+  const list = [];
+  const add = (scenario, server, m) => m && list.push({ scenario, server, m });
+  add('Token issuance', 'oidc-provider (EdDSA JWT)', results.baselines.oidc);
+  add('Token issuance', 'ceiling route (Fastify)', results.baselines.ceiling);
+  for (const [mode, name] of MODES) if (results.tessera[mode]) add('Token issuance', `Tessera, ${name}`, results.tessera[mode].issuance);
+  add('Protected GET', 'bare Fastify hello-world', results.baselines.bare);
+  for (const [mode, name] of MODES) if (results.tessera[mode]) add('Protected GET', `Tessera, ${name}`, results.tessera[mode].protected);
+  return list;
+}
+
+const fmt = {
+  rps: (m) => (m ? Math.round(m.requestsPerSecond).toLocaleString('en-US') : 'n/a'),
+  ms: (v) => (v === undefined || v === null ? 'n/a' : Number(v).toFixed(v < 10 ? 2 : 1)),
+  ratio: (t) => (t.value === null ? 'n/a' : t.kind === 'ms' ? `${fmt.ms(t.value)} ms` : `${t.value.toFixed(2)}×`),
+  target: (t) => (t.min !== undefined ? `≥ ${t.kind === 'ms' ? `${t.min} ms` : `${t.min}×`}` : `≤ ${t.max} ms`),
+  verdict: (t) => (t.pass === true ? 'PASS' : t.pass === false ? 'FAIL' : `not measured${t.note ? ` (${t.note})` : ''}`),
+  failures: (m) => (m ? `${m.non2xx}/${m.errors}` : 'n/a'),
+};
+
+function pad(cells, widths) {
+  return cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+}
+
+function textTable(header, body) {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  return [pad(header, widths), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map((r) => pad(r, widths))].join('\n');
+}
+
+function mdTable(header, body) {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+const MEASUREMENT_HEADER = ['Scenario', 'Server', 'req/s (mean)', 'p50 ms', 'p99 ms', 'non-2xx/errors'];
+const measurementRows = (results) =>
+  rows(results).map(({ scenario, server, m }) => [scenario, server, fmt.rps(m), fmt.ms(m?.latency.p50), fmt.ms(m?.latency.p99), fmt.failures(m)]);
+const TARGET_HEADER = ['Mode', 'Check', 'Measured', 'Target', 'Result'];
+const targetRows = (results) =>
+  MODES.flatMap(([mode, name]) => (results.evaluation[mode] ?? []).map((t) => [name, t.label, fmt.ratio(t), fmt.target(t), fmt.verdict(t)]));
+
+/** The plain-text report printed to stdout. */
+export function renderTable(results) {
+  const parts = ['', textTable(MEASUREMENT_HEADER, measurementRows(results)), ''];
+  if (Object.keys(results.evaluation).length > 0) parts.push(textTable(TARGET_HEADER, targetRows(results)), '');
+  for (const failure of results.failures) parts.push(`NOT MEASURED: ${failure.split('\n')[0]}`);
+  for (const { server, m } of rows(results)) for (const p of m?.problems ?? []) parts.push(`LOAD PROBLEM (${server}): ${p}`);
+  return parts.join('\n');
+}
+
+function profileSection(results) {
+  const parts = [];
+  for (const [mode, name] of MODES) {
+    const profiles = results.tessera[mode]?.profiles;
+    if (!profiles) continue;
+    for (const [kind, p] of Object.entries(profiles)) {
+      parts.push(`### ${kind === 'issuance' ? 'Token issuance' : 'Protected GET'}, ${name}`, '');
+      parts.push('Self time by area:', '');
+      parts.push(mdTable(['Area', 'Self time', 'Share'], p.areas.map((a) => [a.area, `${Math.round(a.selfMs)} ms`, `${a.percent.toFixed(1)}%`])), '');
+      parts.push('Top functions by self time:', '');
+      parts.push(
+        mdTable(
+          ['Function', 'Where', 'Share'],
+          p.functions.slice(0, 20).map((f) => [`\`${f.name}\``, f.where ? `\`${f.where}\`` : '', `${f.percent.toFixed(1)}%`]),
+        ),
+        '',
+      );
+    }
+  }
+  if (parts.length === 0) return [];
+  return [
+    '## Where Tessera spends its CPU',
+    '',
+    `With \`BENCH_PROFILE=1\`, after the measurements above, each Tessera server is loaded again the same way for ${results.settings.duration} s with the V8 CPU profiler running (sampling every 0.5 ms, started and stopped around the load only; these runs are not in the table). Shares are of all samples on the server's core, including \`(idle)\`.`,
+    '',
+    ...parts,
+  ];
+}
+
+/** docs/benchmarks.md. */
+export function renderMarkdown(results) {
+  const { machine: m, settings: s } = results;
+  const quick = s.duration < 10 || s.warmup < 3;
+  const lines = [
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (bench/run.mjs). Do not edit by hand: run it again. -->',
+    '',
+    `Run on ${results.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC at commit \`${m.commit}\`${quick ? ` — **quick run** (BENCH_DURATION=${s.duration}, BENCH_WARMUP=${s.warmup}), numbers are indicative only` : ''}.`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${m.cpu}, ${m.cpuCount} logical CPUs (\`os.cpus()\`), \`nproc\` = ${m.nproc}`,
+    `- Memory: ${m.memoryGiB} GiB; OS: ${m.os}`,
+    `- Node.js ${m.node}; PostgreSQL ${m.postgres}; Redis ${m.redis}`,
+    `- fastify ${m.versions.fastify}, oidc-provider ${m.versions['oidc-provider']}, autocannon ${m.versions.autocannon}, jose ${m.versions.jose}`,
+    `- 1-minute load average before the run: ${m.loadAverage} (other work on the machine skews results; the ratios, measured minutes apart in one run, matter more than absolute numbers)`,
+    '',
+    '## Method',
+    '',
+    '- Every server runs alone, in its own process pinned to CPU 0 (`taskset -c 0 node …`), started fresh for its measurements and stopped afterwards. The load generator (autocannon, programmatic API, in a child process) and the orchestrating script are pinned to CPU 1. Everything is on the loopback interface.',
+    `- Each measurement: ${s.warmup} s warm-up (discarded), then ${s.duration} s with ${s.connections} connections, pipelining ${s.pipelining}. Every response status is counted: a measurement with non-2xx answers or connection errors is flagged and its checks are not counted as passing.`,
+    '- **Token issuance**: `POST /oauth/token`, `grant_type=client_credentials` form-encoded, client authentication `client_secret_basic`.',
+    '  - *Tessera*: the admin account created by `tessera bootstrap --api bench --json` (scope `tessera:admin`; no `scope` parameter, so the token gets all of the account\'s scopes). `LOG_LEVEL=warn`, `TESSERA_THROTTLE_PER_ADDRESS=1000000`, `NODE_ENV=production`.',
+    '  - *oidc-provider* (the peer): `features.clientCredentials`, `features.resourceIndicators` with a default resource whose `getResourceServerInfo` returns `{ scope, accessTokenFormat: \'jwt\', jwt: { sign: { alg: \'EdDSA\' } } }`, a JWKS holding one Ed25519 key, one `client_secret_basic` client, 15-minute tokens (`bench/servers/oidc-provider.mjs`). Its requests also carry `scope=tessera:admin`, since oidc-provider only puts a scope in the token when asked; the script decodes one token first and checks it is an `at+jwt` signed `EdDSA`.',
+    '  - *Ceiling*: a minimal Fastify route doing only the unavoidable work: parse the form body and the Basic header, look the client up in a `Map`, HMAC-SHA-256 the secret and compare with `crypto.timingSafeEqual`, build the same claims as Tessera, sign a compact JWS with Ed25519 (`crypto.sign(null, …)`), answer the same JSON (`bench/servers/ceiling.mjs`).',
+    `- **Protected GET**: Tessera's \`GET /bench/products\` with a bearer token holding \`products:read\` (a service account created through the management API; the collection is empty, so each call is token verification plus one list query), against a bare Fastify hello-world route (\`bench/servers/bare.mjs\`).`,
+    '- Tessera is measured twice: embedded (`DATABASE_URL=sqlite:<tmp>/bench.sqlite`, no Redis) and distributed (`DATABASE_URL=postgres://…/tessera_bench`, recreated for the run, `REDIS_URL=redis://127.0.0.1:6379`, a random `TESSERA_PEPPER`), each after `tessera migrate` and `tessera bootstrap`. The baselines are measured once and used for both modes\' ratios.',
+    '- req/s is autocannon\'s mean of per-second request counts; p50/p99 are computed from every response\'s latency as autocannon timed it (its own histogram keeps whole milliseconds only). Nothing in this benchmark asserts on time: the targets below are reported, not enforced.',
+    '',
+    '## Results',
+    '',
+    mdTable(MEASUREMENT_HEADER, measurementRows(results)),
+    '',
+  ];
+  const problems = rows(results).flatMap(({ server, m }) => (m?.problems ?? []).map((p) => `- ${server}: ${p}`));
+  if (problems.length) lines.push('Problems seen under load:', '', ...problems, '');
+  lines.push('## Targets', '');
+  if (Object.keys(results.evaluation).length > 0) {
+    lines.push(mdTable(TARGET_HEADER, targetRows(results)), '');
+  } else {
+    lines.push('No Tessera measurement completed, so no target could be checked.', '');
+  }
+  if (results.failures.length) {
+    lines.push('## Not measured', '');
+    for (const failure of results.failures) lines.push(`- ${failure.split('\n')[0]}`);
+    lines.push('');
+  }
+  lines.push(...profileSection(results));
+  if (results.checks.length) lines.push('## Sanity checks made before loading', '', ...results.checks.map((c) => `- ${c}`), '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}

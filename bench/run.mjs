@@ -1,0 +1,422 @@
+#!/usr/bin/env node
+// `npm run bench`: measures Tessera side by side with its peers on this machine, prints a table
+// and writes docs/benchmarks.md. See docs/benchmarks.md ("Method") for what is measured and how.
+//
+// Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_WARMUP (seconds of
+// discarded warm-up before each, default 3), BENCH_PROFILE=1 (after the measurements, profile
+// Tessera under the same load with the V8 CPU profiler and report where its CPU time goes),
+// BENCH_ONLY (comma list of parts to run: baselines,sqlite,postgres; default all),
+// BENCH_NO_DOC=1 (print only, leave docs/benchmarks.md alone).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { freePort, killAllNow, run, start, stop, stopAll, tail, waitForHttp } from './lib/processes.mjs';
+import { summarizeProfile } from './lib/profile-summary.mjs';
+import { renderMarkdown, renderTable, evaluate } from './lib/report.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const API_DIST = join(ROOT, 'apps/api/dist');
+const SERVER_CPU = '0';
+const LOAD_CPU = '1';
+const settings = {
+  duration: positiveNumber('BENCH_DURATION', 10),
+  warmup: positiveNumber('BENCH_WARMUP', 3, true),
+  connections: 50,
+  pipelining: 1,
+  profile: process.env.BENCH_PROFILE === '1',
+};
+const only = new Set((process.env.BENCH_ONLY ?? 'baselines,sqlite,postgres').split(',').map((s) => s.trim()));
+const PG_SERVER = 'postgres://postgres@127.0.0.1:5432';
+const PG_DATABASE = 'tessera_bench';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const API_SLUG = 'bench';
+const COLLECTION = 'products';
+
+/** Where CPU profiles are kept after the run (open them in Chrome DevTools or speedscope). */
+const PROFILE_DIR = join(os.tmpdir(), 'tessera-bench-profiles');
+const workDir = mkdtempSync(join(os.tmpdir(), 'tessera-bench-'));
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+
+function positiveNumber(name, fallback, allowZero = false) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    process.stderr.write(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: every child is killed at the end, on errors and on signals.
+
+let cleaningUp = false;
+async function cleanupAndExit(code) {
+  if (cleaningUp) return;
+  cleaningUp = true;
+  await stopAll();
+  rmSync(workDir, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on('SIGINT', () => void cleanupAndExit(130));
+process.on('SIGTERM', () => void cleanupAndExit(143));
+process.on('exit', () => killAllNow());
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`[bench] unexpected error: ${error?.stack ?? error}\n`);
+  void cleanupAndExit(1);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function baseEnv(extra) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key === 'DATABASE_URL' || key === 'REDIS_URL' || key.startsWith('TESSERA_') || key === 'PORT' || key === 'NODE_OPTIONS') delete env[key];
+  }
+  return { ...env, NODE_ENV: 'production', ...extra };
+}
+
+/** Starts a server pinned to the server core. */
+function startServer(name, script, env, { profile = false } = {}) {
+  const logFile = join(workDir, `${name}.log`);
+  const nodeArgs = profile ? ['-r', join(ROOT, 'bench/lib/cpu-profile-hook.cjs')] : [];
+  const entry = start('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs, script], { env, logFile, cwd: ROOT });
+  entry.name = name;
+  return entry;
+}
+
+/** Runs autocannon in a child process pinned to the load core; returns its measured summary. */
+async function measure(label, request) {
+  const spec = { ...request, connections: settings.connections, pipelining: settings.pipelining, duration: settings.duration, warmup: settings.warmup };
+  log(`${label}: ${settings.warmup}s warm-up + ${settings.duration}s, ${settings.connections} connections`);
+  const loadAverage = os.loadavg()[0];
+  const { stdout } = await run('taskset', ['-c', LOAD_CPU, process.execPath, join(ROOT, 'bench/load.mjs'), JSON.stringify(spec)], { cwd: ROOT, env: baseEnv({}) });
+  const { measured, warmup } = JSON.parse(stdout.trim().split('\n').pop());
+  const problems = [];
+  for (const [name, part] of [['warm-up', warmup], ['measurement', measured]]) {
+    if (!part) continue;
+    if (part.non2xx > 0) problems.push(`${name}: ${part.non2xx} non-2xx responses (status codes ${JSON.stringify(part.statusCodes)})`);
+    if (part.errors > 0) problems.push(`${name}: ${part.errors} connection errors (${part.timeouts} timeouts)`);
+  }
+  for (const problem of problems) log(`${label}: ${problem}`);
+  log(`${label}: ${Math.round(measured.requestsPerSecond)} req/s, p50 ${measured.latency.p50?.toFixed(2)} ms, p99 ${measured.latency.p99?.toFixed(2)} ms`);
+  return { ...measured, problems, loadAverageBefore: loadAverage };
+}
+
+function basic(clientId, clientSecret) {
+  // RFC 6749 §2.3.1: form-urlencode each part, then Base64 of "id:secret".
+  const encode = (value) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+}
+
+function tokenRequest(url, clientId, clientSecret, body = 'grant_type=client_credentials') {
+  return {
+    url,
+    method: 'POST',
+    headers: { authorization: basic(clientId, clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  };
+}
+
+async function send(request) {
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+function decodeJwt(token) {
+  const parts = String(token).split('.');
+  if (parts.length !== 3) throw new Error(`not a compact JWS: ${String(token).slice(0, 40)}…`);
+  const decode = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  return { header: decode(parts[0]), payload: decode(parts[1]) };
+}
+
+/** Sends one token request and checks the answer is an EdDSA JWT; returns { token, header, payload }. */
+async function probeToken(label, request) {
+  const response = await send(request);
+  if (response.status !== 200 || !response.json?.access_token) {
+    throw new Error(`${label}: token request answered ${response.status}: ${response.text.slice(0, 300)}`);
+  }
+  const { header, payload } = decodeJwt(response.json.access_token);
+  if (header.alg !== 'EdDSA') throw new Error(`${label}: access token is signed ${header.alg}, not EdDSA`);
+  return { token: response.json.access_token, header, payload, body: response.json };
+}
+
+async function expectStatus(label, request, status = 200) {
+  const response = await send(request);
+  if (response.status !== status) throw new Error(`${label}: expected ${status}, got ${response.status}: ${response.text.slice(0, 300)}`);
+  return response;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baselines
+
+async function benchBaselines(results) {
+  const clientId = `bench_${randomBytes(12).toString('base64url')}`;
+  const clientSecret = `tsk_${randomBytes(32).toString('base64url')}`;
+  const scope = 'tessera:admin';
+
+  {
+    const port = await freePort();
+    const resource = `urn:tessera:${API_SLUG}`;
+    const entry = startServer('oidc-provider', join(ROOT, 'bench/servers/oidc-provider.mjs'), baseEnv({ BENCH_CONFIG: JSON.stringify({ port, clientId, clientSecret, resource, scope }) }));
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/.well-known/openid-configuration`, entry);
+      // oidc-provider only puts a scope in the token when one is requested; asking for it makes
+      // its tokens carry the same claims as Tessera's (which default to every granted scope).
+      const request = tokenRequest(`http://127.0.0.1:${port}/token`, clientId, clientSecret, `grant_type=client_credentials&scope=${encodeURIComponent(scope)}`);
+      const probe = await probeToken('oidc-provider', request);
+      if (probe.header.typ !== 'at+jwt' || probe.payload.aud !== resource || probe.payload.scope !== scope) {
+        throw new Error(`oidc-provider: unexpected token ${JSON.stringify(probe.header)} ${JSON.stringify(probe.payload)}`);
+      }
+      results.checks.push(`oidc-provider ${oidcVersion()} issues JWT access tokens with header ${JSON.stringify(probe.header)}; claims ${Object.keys(probe.payload).join(', ')}.`);
+      results.baselines.oidc = await measure('issuance: oidc-provider', request);
+    } finally {
+      await stop(entry);
+    }
+  }
+
+  {
+    const port = await freePort();
+    const entry = startServer('ceiling', join(ROOT, 'bench/servers/ceiling.mjs'), baseEnv({ BENCH_CONFIG: JSON.stringify({ port, clientId, clientSecret, issuer: `http://127.0.0.1:${port}`, audience: API_SLUG, scope }) }));
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/`, entry, { accept: (r) => r.status === 404 });
+      const request = tokenRequest(`http://127.0.0.1:${port}/oauth/token`, clientId, clientSecret);
+      const probe = await probeToken('ceiling', request);
+      results.checks.push(`Ceiling route issues JWTs with header ${JSON.stringify(probe.header)}; claims ${Object.keys(probe.payload).join(', ')}.`);
+      results.baselines.ceiling = await measure('issuance: ceiling route', request);
+    } finally {
+      await stop(entry);
+    }
+  }
+
+  {
+    const port = await freePort();
+    const entry = startServer('bare', join(ROOT, 'bench/servers/bare.mjs'), baseEnv({ BENCH_CONFIG: JSON.stringify({ port }) }));
+    try {
+      const request = { url: `http://127.0.0.1:${port}/${API_SLUG}/${COLLECTION}`, method: 'GET' };
+      await waitForHttp(request.url, entry);
+      results.baselines.bare = await measure('protected: bare Fastify', request);
+    } finally {
+      await stop(entry);
+    }
+  }
+}
+
+function oidcVersion() {
+  try {
+    return JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("oidc-provider/package.json").version)'], { cwd: ROOT, encoding: 'utf8' }));
+  } catch {
+    return '8.x';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tessera
+
+async function benchTessera(mode, results) {
+  const cli = join(API_DIST, 'cli/main.js');
+  const main = join(API_DIST, 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run bench builds with turbo)`);
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: the tessera CLI (migrate, bootstrap) is not built yet`);
+
+  const port = await freePort();
+  const modeEnv =
+    mode === 'sqlite'
+      ? { DATABASE_URL: `sqlite:${join(workDir, 'sqlite', 'bench.sqlite')}` }
+      : { DATABASE_URL: `${PG_SERVER}/${PG_DATABASE}`, REDIS_URL, TESSERA_PEPPER: randomBytes(32).toString('hex') };
+  const env = baseEnv({ ...modeEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TESSERA_THROTTLE_PER_ADDRESS: '1000000' });
+
+  if (mode === 'sqlite') {
+    execFileSync('mkdir', ['-p', join(workDir, 'sqlite')]);
+  } else {
+    log(`recreating database ${PG_DATABASE}`);
+    await run('psql', [`${PG_SERVER}/test`, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `DROP DATABASE IF EXISTS ${PG_DATABASE} WITH (FORCE)`, '-c', `CREATE DATABASE ${PG_DATABASE}`], { env: baseEnv({}) });
+  }
+  log(`${mode}: tessera migrate`);
+  await run(process.execPath, [cli, 'migrate'], { env, cwd: ROOT });
+  log(`${mode}: tessera bootstrap --api ${API_SLUG} --json`);
+  const bootstrapOut = (await run(process.execPath, [cli, 'bootstrap', '--api', API_SLUG, '--json'], { env, cwd: ROOT })).stdout;
+  const admin = parseJsonObject(bootstrapOut);
+  if (!admin?.clientId || !admin?.clientSecret) throw new Error(`bootstrap printed no credentials: ${bootstrapOut.slice(0, 300)}`);
+
+  const entry = startServer(`tessera-${mode}`, main, { ...env, BENCH_PROFILE_FILE: join(workDir, 'profile.cpuprofile') }, { profile: settings.profile });
+  const base = `http://127.0.0.1:${port}`;
+  const out = {};
+  try {
+    await waitForHttp(`${base}/health/ready`, entry);
+
+    // Issuance with the admin account's credentials.
+    const issuance = tokenRequest(`${base}/oauth/token`, admin.clientId, admin.clientSecret);
+    const adminToken = await probeToken(`tessera (${mode})`, issuance);
+    if (adminToken.header.typ !== 'at+jwt' || !adminToken.header.kid || adminToken.payload.aud !== API_SLUG) {
+      throw new Error(`tessera (${mode}): unexpected token ${JSON.stringify(adminToken.header)} ${JSON.stringify(adminToken.payload)}`);
+    }
+    if (mode === 'sqlite') {
+      results.checks.push(`Tessera issues JWTs with header ${JSON.stringify({ ...adminToken.header, kid: '…' })}; claims ${Object.keys(adminToken.payload).join(', ')}.`);
+    }
+
+    // A reader account for the protected collection, through the management API.
+    const json = (method, path, body) => ({
+      url: `${base}${path}`,
+      method,
+      headers: { authorization: `Bearer ${adminToken.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const account = (await expectStatus('create service account', json('POST', `/apis/${API_SLUG}/service-accounts`, { name: 'bench reader', scopes: [`${COLLECTION}:read`] }), 201)).json;
+    const secret = (await expectStatus('create secret', json('POST', `/apis/${API_SLUG}/service-accounts/${account.id}/secrets`, {}), 201)).json;
+    const reader = await probeToken(`tessera (${mode}) reader`, tokenRequest(`${base}/oauth/token`, account.clientId, secret.clientSecret));
+    const protectedRequest = { url: `${base}/${API_SLUG}/${COLLECTION}`, method: 'GET', headers: { authorization: `Bearer ${reader.token}` } };
+    await expectStatus('protected GET', protectedRequest, 200);
+    await expectStatus('protected GET without a token', { url: protectedRequest.url, method: 'GET' }, 401);
+
+    out.issuance = await measure(`issuance: tessera (${mode})`, issuance);
+    out.protected = await measure(`protected: tessera (${mode})`, protectedRequest);
+
+    if (settings.profile) {
+      out.profiles = {};
+      for (const [kind, request] of [['issuance', issuance], ['protected', protectedRequest]]) {
+        const file = join(workDir, `tessera-${mode}-${kind}.cpuprofile`);
+        out.profiles[kind] = await profileRun(entry, `${kind}: tessera (${mode})`, request, file);
+      }
+    }
+  } catch (error) {
+    error.message += entry.exited ? `\n(server exited: ${entry.code ?? entry.signal})\n${tail(entry.logFile)}` : '';
+    throw error;
+  } finally {
+    await stop(entry);
+    const serverLog = tail(entry.logFile, 15);
+    if (serverLog) out.serverLogTail = serverLog;
+  }
+  results.tessera[mode] = out;
+}
+
+/** The JSON object printed by a CLI command (pretty-printed or not, possibly after other lines). */
+function parseJsonObject(text) {
+  const first = text.indexOf('{');
+  const last = text.lastIndexOf('}');
+  if (first < 0 || last < first) return null;
+  try {
+    return JSON.parse(text.slice(first, last + 1));
+  } catch {
+    return null;
+  }
+}
+
+/** One profiled load run (not reported as a measurement): start profiler, load, stop, summarise. */
+async function profileRun(entry, label, request, file) {
+  // The hook writes to BENCH_PROFILE_FILE, fixed at start; move each profile aside after writing.
+  const fixed = join(workDir, 'profile.cpuprofile');
+  rmSync(fixed, { force: true });
+  entry.child.kill('SIGWINCH');
+  await sleep(100);
+  const saved = settings.warmup;
+  settings.warmup = 0;
+  try {
+    await measure(`${label} (profiled)`, request);
+  } finally {
+    settings.warmup = saved;
+  }
+  entry.child.kill('SIGWINCH');
+  for (let i = 0; i < 100 && !existsSync(fixed); i += 1) await sleep(100);
+  await sleep(500);
+  if (!existsSync(fixed)) throw new Error(`${label}: no CPU profile written\n${tail(entry.logFile)}`);
+  execFileSync('mv', [fixed, file]);
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  copyFileSync(file, join(PROFILE_DIR, basename(file)));
+  return summarizeProfile(file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine facts
+
+function machine() {
+  const cpus = os.cpus();
+  const facts = {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    nproc: safe(() => execFileSync('nproc', { encoding: 'utf8' }).trim()),
+    memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    loadAverage: os.loadavg().map((n) => n.toFixed(2)).join(' '),
+    commit: safe(() => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()),
+    postgres: safe(() => execFileSync('psql', [`${PG_SERVER}/test`, '-tAc', 'SHOW server_version'], { encoding: 'utf8' }).trim()),
+    redis: safe(() => execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'INFO', 'server'], { encoding: 'utf8' }).match(/redis_version:(\S+)/)?.[1]),
+    versions: {},
+  };
+  for (const name of ['fastify', 'oidc-provider', 'autocannon', 'jose']) {
+    facts.versions[name] = safe(() => execFileSync(process.execPath, ['-p', `require(${JSON.stringify(`${name}/package.json`)}).version`], { cwd: ROOT, encoding: 'utf8' }).trim());
+  }
+  return facts;
+}
+
+function safe(fn) {
+  try {
+    return fn() ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  // The load side (this process, its helpers and autocannon) stays on the load core; every server
+  // is started with `taskset -c 0`.
+  const startedAt = new Date();
+  const facts = machine(); // before pinning: `nproc` honours this process's CPU affinity
+  execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  const results = { startedAt, settings, machine: facts, baselines: {}, tessera: {}, failures: [], checks: [] };
+  log(`server on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU}; ${settings.warmup}s warm-up + ${settings.duration}s per measurement`);
+
+  if (only.has('baselines')) {
+    try {
+      await benchBaselines(results);
+    } catch (error) {
+      results.failures.push(`baselines: ${error.message}`);
+      log(`baselines failed: ${error.message}`);
+    }
+  }
+  for (const mode of ['sqlite', 'postgres']) {
+    if (!only.has(mode)) continue;
+    try {
+      await benchTessera(mode, results);
+    } catch (error) {
+      results.failures.push(`Tessera (${mode === 'sqlite' ? 'SQLite' : 'PostgreSQL + Redis'}): ${error.message}`);
+      log(`tessera ${mode} failed: ${error.message}`);
+    }
+  }
+  await stopAll();
+
+  results.finishedAt = new Date();
+  results.evaluation = evaluate(results);
+  process.stdout.write(`${renderTable(results)}\n`);
+  if (process.env.BENCH_NO_DOC !== '1') {
+    const file = join(ROOT, 'docs/benchmarks.md');
+    writeFileSync(file, renderMarkdown(results));
+    log(`wrote ${file}`);
+  }
+  writeFileSync(join(os.tmpdir(), 'tessera-bench-last.json'), JSON.stringify(results, null, 2));
+  const measurementProblems = [...Object.values(results.baselines), ...Object.values(results.tessera).flatMap((m) => [m.issuance, m.protected])].filter((m) => m?.problems?.length);
+  await cleanupAndExit(results.failures.length > 0 || measurementProblems.length > 0 ? 1 : 0);
+}
+
+await main();
