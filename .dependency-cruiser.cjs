@@ -15,13 +15,6 @@
 const TEST_FILE = '\\.test\\.ts$';
 const TEST_TOOLING = '^node_modules/(vitest|@vitest/[^/]+|fast-check)/';
 
-/**
- * Known violation, to be removed by the domain's owner: secret.ts and service-account.ts import
- * types from each other (`import type`, erased at runtime). Only this pair is exempt, and only
- * from the type-only rule: a cycle with a runtime import is always an error.
- * TODO(domain): move the shared types (Status, ...) to their own file and delete this exemption.
- */
-const KNOWN_TYPE_ONLY_CYCLE = '^packages/domain/src/(secret|service-account)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -92,15 +85,8 @@ module.exports = {
       name: 'no-circular-in-packages',
       severity: 'error',
       comment: 'No dependency cycles inside packages/ (import type included).',
-      from: { path: '^packages/', pathNot: KNOWN_TYPE_ONLY_CYCLE },
-      to: { path: '^packages/', circular: true },
-    },
-    {
-      name: 'no-runtime-circular-in-packages',
-      severity: 'error',
-      comment: 'No cycle with a runtime import inside packages/, no exception.',
       from: { path: '^packages/' },
-      to: { path: '^packages/', circular: true, via: { dependencyTypesNot: ['type-only'] } },
+      to: { path: '^packages/', circular: true },
     },
     {
       name: 'not-to-unresolvable',

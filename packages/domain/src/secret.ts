@@ -1,4 +1,5 @@
 import {
+  AccountDeleteWhileSecretEnabledError,
   SecretDeleteWhileEnabledError,
   SecretDescriptionInvalidError,
   SecretLimitReachedError,
@@ -131,4 +132,13 @@ export function canDeleteSecret(secret: Secret): Result<true> {
 /** Checks that a secret belongs to the account (e.g. a secret id taken from a URL). `SECRET.NOT_OF_ACCOUNT`. */
 export function secretOfAccount(account: ServiceAccount, secret: Secret): Result<Secret> {
   return secret.accountId === account.id ? ok(secret) : err(new SecretNotOfAccountError(secret.id, account.id));
+}
+
+/**
+ * Whether the account may be deleted: only when none of its secrets is enabled.
+ * `ACCOUNT.DELETE_WHILE_SECRET_ENABLED` (details.enabledSecrets). Secrets of other accounts are ignored.
+ */
+export function canDeleteAccount(a: ServiceAccount, secrets: readonly Secret[]): Result<true> {
+  const enabled = secrets.filter((s) => s.accountId === a.id && s.status === 'enabled').length;
+  return enabled > 0 ? err(new AccountDeleteWhileSecretEnabledError(enabled)) : ok(true);
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RandomBytes } from './ports.js';
-import type { Secret } from './secret.js';
+import { canDeleteAccount, type Secret } from './secret.js';
 import {
-  canDeleteAccount,
   changeScopes,
   createServiceAccount,
   describeServiceAccount,

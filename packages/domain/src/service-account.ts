@@ -1,5 +1,4 @@
 import {
-  AccountDeleteWhileSecretEnabledError,
   AccountDescriptionInvalidError,
   AccountNameInvalidError,
 } from './errors.js';
@@ -7,7 +6,6 @@ import { generateClientId, newId, type AccountId, type ClientId } from './ids.js
 import type { RandomBytes } from './ports.js';
 import { err, ok, type Result } from './result.js';
 import { parseScopes, type Scope } from './scope.js';
-import type { Secret } from './secret.js';
 import { checkDescription, checkName, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from './text.js';
 import { assertValidDate } from './time.js';
 
@@ -151,13 +149,4 @@ export function markAccountUsed(a: ServiceAccount, now: Date): ServiceAccount {
   assertValidDate(now, 'now');
   if (a.lastUsedAt !== null && a.lastUsedAt.getTime() >= now.getTime()) return a;
   return Object.freeze({ ...a, lastUsedAt: new Date(now.getTime()) });
-}
-
-/**
- * Whether the account may be deleted: only when none of its secrets is enabled.
- * `ACCOUNT.DELETE_WHILE_SECRET_ENABLED` (details.enabledSecrets). Secrets of other accounts are ignored.
- */
-export function canDeleteAccount(a: ServiceAccount, secrets: readonly Secret[]): Result<true> {
-  const enabled = secrets.filter((s) => s.accountId === a.id && s.status === 'enabled').length;
-  return enabled > 0 ? err(new AccountDeleteWhileSecretEnabledError(enabled)) : ok(true);
 }

@@ -48,6 +48,7 @@ const secret = {
   expiresAt: '2028-01-31T12:00:00.000Z',
   disabledAt: null,
   lastUsedAt: null,
+  scheduledDisableAt: null,
 };
 
 const created = {
