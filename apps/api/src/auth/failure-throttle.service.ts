@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InvalidationBus } from '../cluster/invalidation-bus';
 import { CONFIG } from '../common/tokens';
 import type { Config } from '../config/env';
 import type { FailureCounter } from './failure-throttle';
@@ -7,29 +8,63 @@ export const FAILURE_COUNTER = Symbol('FAILURE_COUNTER');
 
 /**
  * Throttles failed authentications per client ID and per address: past the limit in a window,
- * every attempt (even a correct one) gets 429 with Retry-After until the window ends.
+ * every attempt (even a correct one) gets 429 with Retry-After until the window ends. Failures
+ * are counted in memory (embedded) or Redis (distributed); a key that crosses its limit is
+ * announced to every process, so checking a request is a local look-up, not a Redis round trip.
  */
 @Injectable()
 export class FailureThrottle {
+  private readonly logger = new Logger(FailureThrottle.name);
+  private readonly blocked = new Map<string, number>();
+
   constructor(
     @Inject(FAILURE_COUNTER) private readonly counter: FailureCounter,
+    private readonly bus: InvalidationBus,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    bus.onMessage((message) => {
+      if (message.type === 'throttled') this.block(message.key, message.until);
+    });
+  }
 
-  async retryAfter(clientId: string, ip: string | null): Promise<number> {
-    const { perClient, perAddress } = this.config.throttle;
-    const [byClient, byAddress] = await Promise.all([
-      this.counter.retryAfter(`client:${clientId.slice(0, 256)}`, perClient),
-      ip ? this.counter.retryAfter(`ip:${ip}`, perAddress) : Promise.resolve(0),
-    ]);
-    return Math.max(byClient, byAddress);
+  /** Seconds until the client ID and address may try again; 0 when neither is blocked. */
+  retryAfter(clientId: string, ip: string | null): number {
+    if (this.blocked.size === 0) return 0;
+    const now = Date.now();
+    const until = Math.max(this.until(clientKey(clientId), now), ip ? this.until(`ip:${ip}`, now) : 0);
+    return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 
   async fail(clientId: string, ip: string | null): Promise<void> {
-    const { windowSeconds } = this.config.throttle;
-    await Promise.all([
-      this.counter.fail(`client:${clientId.slice(0, 256)}`, windowSeconds),
-      ip ? this.counter.fail(`ip:${ip}`, windowSeconds) : Promise.resolve(),
-    ]);
+    const { perClient, perAddress, windowSeconds } = this.config.throttle;
+    const keys: [string, number][] = [[clientKey(clientId), perClient]];
+    if (ip) keys.push([`ip:${ip}`, perAddress]);
+    await Promise.all(
+      keys.map(async ([key, limit]) => {
+        try {
+          const window = await this.counter.fail(key, windowSeconds);
+          if (window.count === limit) await this.bus.publish({ type: 'throttled', key, until: window.resetAt });
+          else if (window.count > limit) this.block(key, window.resetAt);
+        } catch (error) {
+          this.logger.warn(`Counting a failed authentication failed: ${String(error)}`);
+        }
+      }),
+    );
   }
+
+  private until(key: string, now: number): number {
+    const until = this.blocked.get(key);
+    if (until === undefined) return 0;
+    if (until <= now) this.blocked.delete(key);
+    return until;
+  }
+
+  private block(key: string, until: number): void {
+    if (this.blocked.size > 100_000) this.blocked.clear();
+    if ((this.blocked.get(key) ?? 0) < until) this.blocked.set(key, until);
+  }
+}
+
+function clientKey(clientId: string): string {
+  return `client:${clientId.slice(0, 256)}`;
 }

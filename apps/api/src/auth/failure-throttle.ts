@@ -1,11 +1,15 @@
 import type { Redis } from 'ioredis';
 
-/** Counts failed authentications per key in fixed windows; blocks a key past its limit. */
+/** A failure window after counting one more failure. */
+export interface FailureWindow {
+  readonly count: number;
+  /** When the window ends (ms since the epoch). */
+  readonly resetAt: number;
+}
+
+/** Counts failed authentications per key in fixed windows. */
 export interface FailureCounter {
-  /** Seconds until the key may try again, or 0 when it is not blocked. */
-  retryAfter(key: string, limit: number): Promise<number>;
-  /** Counts a failure. */
-  fail(key: string, windowSeconds: number): Promise<void>;
+  fail(key: string, windowSeconds: number): Promise<FailureWindow>;
 }
 
 /** Embedded mode: counters in this process. */
@@ -14,26 +18,16 @@ export class MemoryFailureCounter implements FailureCounter {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async retryAfter(key: string, limit: number): Promise<number> {
-    const window = this.windows.get(key);
-    if (!window) return 0;
+  async fail(key: string, windowSeconds: number): Promise<FailureWindow> {
     const now = this.now();
-    if (window.resetAt <= now) {
-      this.windows.delete(key);
-      return 0;
-    }
-    return window.count >= limit ? Math.ceil((window.resetAt - now) / 1000) : 0;
-  }
-
-  async fail(key: string, windowSeconds: number): Promise<void> {
-    const now = this.now();
-    const window = this.windows.get(key);
+    let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
       if (this.windows.size > 100_000) this.sweep(now);
-      this.windows.set(key, { count: 1, resetAt: now + windowSeconds * 1000 });
-    } else {
-      window.count += 1;
+      window = { count: 0, resetAt: now + windowSeconds * 1000 };
+      this.windows.set(key, window);
     }
+    window.count += 1;
+    return { count: window.count, resetAt: window.resetAt };
   }
 
   private sweep(now: number): void {
@@ -45,16 +39,11 @@ export class MemoryFailureCounter implements FailureCounter {
 export class RedisFailureCounter implements FailureCounter {
   constructor(private readonly redis: Redis) {}
 
-  async retryAfter(key: string, limit: number): Promise<number> {
-    const [count, ttl] = await this.redis.multi().get(`tessera:fail:${key}`).pttl(`tessera:fail:${key}`).exec().then((r) => r?.map(([, v]) => v) ?? []);
-    if (count === null || count === undefined || Number(count) < limit) return 0;
-    return Math.max(1, Math.ceil(Number(ttl) / 1000));
-  }
-
-  async fail(key: string, windowSeconds: number): Promise<void> {
+  async fail(key: string, windowSeconds: number): Promise<FailureWindow> {
     const redisKey = `tessera:fail:${key}`;
-    const results = await this.redis.multi().incr(redisKey).pttl(redisKey).exec();
-    const ttl = Number(results?.[1]?.[1] ?? -1);
-    if (ttl < 0) await this.redis.pexpire(redisKey, windowSeconds * 1000);
+    const results = await this.redis.multi().incr(redisKey).pexpire(redisKey, windowSeconds * 1000, 'NX').pttl(redisKey).exec();
+    const count = Number(results?.[0]?.[1] ?? 1);
+    const ttl = Number(results?.[2]?.[1] ?? windowSeconds * 1000);
+    return { count, resetAt: Date.now() + Math.max(ttl, 0) };
   }
 }

@@ -60,7 +60,10 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     return toMessage(row);
   }
 
-  /** Applies committed revocations here and announces them to the other processes. */
+  /**
+   * Applies committed revocations (and other invalidations of the same change) here and announces
+   * them to the other processes.
+   */
   async publish(messages: readonly Invalidation[]): Promise<void> {
     for (const message of messages) {
       try {
@@ -80,6 +83,14 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     if (bySecret && token.iat <= bySecret.revokedAt) return true;
     const byClient = this.revoked.get(`client:${token.client_id}`);
     return byClient !== undefined && token.iat <= byClient.revokedAt;
+  }
+
+  /** Whether the secret or client was revoked at or after `sinceSeconds` (cached credentials loaded before it are stale). */
+  revokedSince(secretId: string, clientId: string, sinceSeconds: number): boolean {
+    if (this.revoked.size === 0) return false;
+    const bySecret = this.revoked.get(`secret:${secretId}`);
+    const byClient = this.revoked.get(`client:${clientId}`);
+    return (bySecret !== undefined && bySecret.revokedAt >= sinceSeconds) || (byClient !== undefined && byClient.revokedAt >= sinceSeconds);
   }
 
   /** Reads revocations made since the last poll (with a margin for clock and commit order). */

@@ -51,8 +51,23 @@ function list(value: string): string[] {
   return value.split(/[\s,]+/).filter(Boolean);
 }
 
-function expiry(value: string): Date | null {
-  return value === 'never' ? null : date(value);
+/** `--expires-at`: an ISO date, or "never" (kept as the string: commander turns a parsed null into ''). */
+function expiryOption(value: string): Date | 'never' {
+  return value === 'never' ? 'never' : date(value);
+}
+
+function expiresAt(value: Date | 'never' | undefined): { expiresAt?: Date | null } {
+  if (value === undefined) return {};
+  return { expiresAt: value === 'never' ? null : value };
+}
+
+function boolean(value: string): 'true' | 'false' {
+  if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('expected true or false');
+  return value;
+}
+
+function daysOrNone(value: string): number | 'none' {
+  return value === 'none' ? 'none' : integer(value);
 }
 
 export function buildProgram(config: () => Config): Command {
@@ -118,15 +133,15 @@ export function buildProgram(config: () => Config): Command {
     .argument('<api>', 'API slug')
     .option('--token-lifetime <seconds>', 'access token lifetime', integer)
     .option('--reminder-days <days>', 'reminder thresholds, e.g. 30,7,1', (v) => list(v).map(integer))
-    .option('--max-secret-lifetime <days>', 'longest secret lifetime in days, or "none"')
-    .option('--allow-never-expires <bool>', 'whether secrets may never expire (true|false)')
+    .option('--max-secret-lifetime <days>', 'longest secret lifetime in days, or "none"', daysOrNone)
+    .option('--allow-never-expires <bool>', 'whether secrets may never expire (true|false)', boolean)
     .option('--max-secrets <n>', 'most secrets per account', integer)
     .option('--unused-after <days>', 'report accounts unused this long', integer)
     .action(async (api: string, o: Record<string, unknown>) => {
       const patch = {
         ...(o.tokenLifetime !== undefined ? { tokenLifetimeSeconds: o.tokenLifetime as number } : {}),
         ...(o.reminderDays !== undefined ? { reminderThresholdsDays: o.reminderDays as number[] } : {}),
-        ...(o.maxSecretLifetime !== undefined ? { maxSecretLifetimeDays: o.maxSecretLifetime === 'none' ? null : integer(String(o.maxSecretLifetime)) } : {}),
+        ...(o.maxSecretLifetime !== undefined ? { maxSecretLifetimeDays: o.maxSecretLifetime === 'none' ? null : (o.maxSecretLifetime as number) } : {}),
         ...(o.allowNeverExpires !== undefined ? { allowNeverExpires: o.allowNeverExpires === 'true' } : {}),
         ...(o.maxSecrets !== undefined ? { maxSecretsPerAccount: o.maxSecrets as number } : {}),
         ...(o.unusedAfter !== undefined ? { unusedAfterDays: o.unusedAfter as number } : {}),
@@ -192,11 +207,11 @@ export function buildProgram(config: () => Config): Command {
     .command('add')
     .addOption(apiOption())
     .addOption(accountOption())
-    .option('--expires-at <date>', 'ISO-8601 expiry, or "never" where the policy allows (default: 2 years)', expiry)
+    .option('--expires-at <date>', 'ISO-8601 expiry, or "never" where the policy allows (default: 2 years)', expiryOption)
     .option('--description <text>', 'description')
-    .action(async (o: { api: string; account: string; expiresAt?: Date | null; description?: string }) => {
+    .action(async (o: { api: string; account: string; expiresAt?: Date | 'never'; description?: string }) => {
       const created = await withApp(config(), async (app) =>
-        unwrap(await app.get(SecretsService).add(o.api, o.account, { ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}), ...(o.description ? { description: o.description } : {}) }, CLI_CONTEXT)),
+        unwrap(await app.get(SecretsService).add(o.api, o.account, { ...expiresAt(o.expiresAt), ...(o.description ? { description: o.description } : {}) }, CLI_CONTEXT)),
       );
       print(presentCreatedSecret(created.account, created.secret, created.plaintext), json());
     });
@@ -204,14 +219,14 @@ export function buildProgram(config: () => Config): Command {
     .command('rotate')
     .addOption(apiOption())
     .addOption(accountOption())
-    .option('--expires-at <date>', 'expiry of the new secret', expiry)
+    .option('--expires-at <date>', 'expiry of the new secret, or "never"', expiryOption)
     .option('--description <text>', 'description of the new secret')
     .option('--disable-others-after <date>', 'disable the older enabled secrets at this time', date)
-    .action(async (o: { api: string; account: string; expiresAt?: Date | null; description?: string; disableOthersAfter?: Date }) => {
+    .action(async (o: { api: string; account: string; expiresAt?: Date | 'never'; description?: string; disableOthersAfter?: Date }) => {
       const rotation = await withApp(config(), async (app) =>
         unwrap(
           await app.get(SecretsService).rotate(o.api, o.account, {
-            ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
+            ...expiresAt(o.expiresAt),
             ...(o.description ? { description: o.description } : {}),
             ...(o.disableOthersAfter ? { disableOthersAfter: o.disableOthersAfter } : {}),
           }, CLI_CONTEXT),

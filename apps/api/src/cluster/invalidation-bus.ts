@@ -5,7 +5,13 @@ import { Redis } from 'ioredis';
 export type Invalidation =
   | { readonly type: 'revoked'; readonly kind: RevocationKind; readonly value: string; readonly revokedAt: number; readonly expiresAt: number }
   | { readonly type: 'api-changed'; readonly api: string }
-  | { readonly type: 'keys-rotated' };
+  | { readonly type: 'keys-rotated' }
+  /** An account or one of its secrets changed: drop cached credentials of this client. */
+  | { readonly type: 'account-changed'; readonly clientId: string }
+  /** A client ID or address crossed its failure limit: refuse it until `until` (ms). */
+  | { readonly type: 'throttled'; readonly key: string; readonly until: number }
+  /** A document was added to a demo collection. */
+  | { readonly type: 'collection-changed'; readonly api: string; readonly collection: string };
 
 export type RevocationKind = 'token' | 'secret' | 'client';
 

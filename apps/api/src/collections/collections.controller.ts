@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { RequireToken } from '../auth/bearer.guard';
 import { ZodPipe } from '../common/zod-body.pipe';
 import { ApiDoc } from '../ops/api-doc.decorator';
-import { CollectionsService, type CollectionDocument } from './collections.service';
+import { CollectionsService, MAX_LIST, type CollectionDocument } from './collections.service';
 
 const CollectionParams = z.strictObject({
   api: ApiSlug,
   collection: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be 1-63 lowercase letters, digits, "-" or "_", starting with a letter'),
 });
-const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(100) });
+const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_LIST).default(MAX_LIST) });
 const MAX_DOCUMENT_BYTES = 16 * 1024;
 const DocumentBody = z
   .record(z.string(), z.unknown())

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Clock, RandomBytes } from '@tessera/domain';
 import { Store } from '@tessera/store';
+import { InvalidationBus } from '../cluster/invalidation-bus';
 import { CLOCK, RANDOM } from '../common/tokens';
 
 /** A stored document of a demo collection, as returned to callers. */
@@ -10,18 +11,40 @@ export interface CollectionDocument {
   readonly [field: string]: unknown;
 }
 
-/** The protected demo API: small JSON documents per API and collection. */
+/** Most documents one list returns. */
+export const MAX_LIST = 100;
+const TTL_MS = 2_000;
+
+/**
+ * The protected demo API: small JSON documents per API and collection. Lists are read-mostly, so
+ * the first page of each collection is kept in memory for up to two seconds and dropped on every
+ * process as soon as a document is added (invalidation bus); the database stays the record.
+ */
 @Injectable()
 export class CollectionsService {
+  private readonly lists = new Map<string, { documents: CollectionDocument[]; loadedAt: number }>();
+
   constructor(
     private readonly store: Store,
+    private readonly bus: InvalidationBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: RandomBytes,
-  ) {}
+  ) {
+    bus.onMessage((message) => {
+      if (message.type === 'collection-changed') this.lists.delete(key(message.api, message.collection));
+    });
+  }
 
   async list(api: string, collection: string, limit: number): Promise<CollectionDocument[]> {
-    const rows = await this.store.session().documents.list(api, collection, limit);
-    return rows.map((row) => ({ ...row.body, id: row.id, createdAt: row.createdAt.toISOString() }));
+    const cacheKey = key(api, collection);
+    const cached = this.lists.get(cacheKey);
+    if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached.documents.slice(0, limit);
+    const loadedAt = Date.now();
+    const rows = await this.store.session().documents.list(api, collection, MAX_LIST);
+    const documents = rows.map((row) => ({ ...row.body, id: row.id, createdAt: row.createdAt.toISOString() }));
+    if (this.lists.size > 10_000) this.lists.clear();
+    this.lists.set(cacheKey, { documents, loadedAt });
+    return documents.slice(0, limit);
   }
 
   async add(api: string, collection: string, body: Record<string, unknown>): Promise<CollectionDocument> {
@@ -29,6 +52,11 @@ export class CollectionsService {
     // Time first (fixed-width base36), then randomness: ids list in insertion order.
     const id = `doc_${now.getTime().toString(36).padStart(9, '0')}${Buffer.from(this.random(10)).toString('base64url')}`;
     await this.store.session().documents.insert({ id, api, collection, body, createdAt: now });
+    await this.bus.publish({ type: 'collection-changed', api, collection });
     return { ...body, id, createdAt: now.toISOString() };
   }
+}
+
+function key(api: string, collection: string): string {
+  return `${api}/${collection}`;
 }

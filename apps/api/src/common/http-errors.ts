@@ -15,7 +15,10 @@ export class ProblemException extends Error {
   }
 
   static from(failure: Failure): ProblemException {
-    return new ProblemException(failure.code, failure.message, failure.details);
+    // A failure about one request field (details.field) is reported like any validation issue.
+    const field = failure.details.field;
+    const issues = typeof field === 'string' ? [{ path: field, message: failure.message }] : [];
+    return new ProblemException(failure.code, failure.message, failure.details, issues);
   }
 }
 

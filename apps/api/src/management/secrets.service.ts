@@ -98,7 +98,7 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
   ): Promise<AppResult<Rotation>> {
     const now = this.clock.now();
     if (input.disableOthersAfter && input.disableOthersAfter.getTime() < now.getTime()) {
-      return { ok: false, error: new AppError('REQUEST.VALIDATION_FAILED', 'disableOthersAfter must not be in the past.') };
+      return { ok: false, error: new AppError('REQUEST.VALIDATION_FAILED', 'disableOthersAfter must not be in the past.', { field: 'disableOthersAfter' }) };
     }
     return this.store.transaction(async (tx): Promise<AppResult<Rotation>> => {
       const loaded = await this.load(tx, api, accountId);
@@ -131,7 +131,7 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
     const result = await this.store.transaction(async (tx): Promise<AppResult<StoredSecret>> => {
       const found = await this.find(tx, api, accountId, secretId);
       if (!found.ok) return found;
-      const { secret, siblings } = found.value;
+      const { account, secret, siblings } = found.value;
       const now = this.clock.now();
       let next: Secret = secret;
       if (patch.description !== undefined) {
@@ -145,6 +145,7 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
       // A manual status change overrides any disable scheduled by a rotation.
       const disableAt = patch.status !== undefined ? null : secret.disableAt;
       await tx.secrets.update(api, next, disableAt);
+      messages.push({ type: 'account-changed', clientId: account.clientId });
       const subject = { accountId: secret.accountId, secretId: secret.id };
       if (next.description !== secret.description) {
         await this.events.record(tx, this.events.event('secret.updated', api, context, subject, { changes: ['description'] }));
@@ -165,10 +166,11 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
     const result = await this.store.transaction(async (tx): Promise<AppResult<true>> => {
       const found = await this.find(tx, api, accountId, secretId);
       if (!found.ok) return found;
-      const { secret } = found.value;
+      const { account, secret } = found.value;
       const allowed = canDeleteSecret(secret);
       if (!allowed.ok) return allowed;
       await tx.secrets.delete(api, secret.accountId, secret.id);
+      messages.push({ type: 'account-changed', clientId: account.clientId });
       messages.push(await this.revocations.record(tx, 'secret', secret.id, api));
       await this.events.record(tx, this.events.event('secret.deleted', api, context, { accountId: secret.accountId, secretId: secret.id }, {}));
       return { ok: true, value: true };

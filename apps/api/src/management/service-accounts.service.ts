@@ -82,6 +82,7 @@ export class ServiceAccountsService {
       const next = updated.value;
       if (next === account) return { ok: true, value: account };
       await tx.accounts.update(next);
+      messages.push({ type: 'account-changed', clientId: account.clientId });
       const subject = { accountId: account.id };
       const events: EventRow[] = [];
       const changes = (['name', 'description', 'scopes'] as const).filter((key) => JSON.stringify(account[key]) !== JSON.stringify(next[key]));
@@ -111,6 +112,7 @@ export class ServiceAccountsService {
       if (!allowed.ok) return allowed;
       for (const secret of secrets) await tx.secrets.delete(api, account.id, secret.id);
       await tx.accounts.delete(api, account.id);
+      messages.push({ type: 'account-changed', clientId: account.clientId });
       messages.push(await this.revocations.record(tx, 'client', account.clientId, api));
       await this.events.record(tx, this.events.event('account.deleted', api, context, { accountId: account.id }, { clientId: account.clientId }));
       return { ok: true, value: true };

@@ -10,6 +10,7 @@ import {
   type Clock,
   type RandomBytes,
   type Scope,
+  type Secret,
   type SecretHasher,
   type ServiceAccount,
 } from '@tessera/domain';
@@ -21,6 +22,7 @@ import type { AuditContext } from '../events/audit-context';
 import { EventWriter } from '../events/event-writer.service';
 import { ApiPolicyCache } from '../management/api-policy.cache';
 import { Metrics } from '../ops/metrics';
+import { CredentialCache } from './credential-cache';
 import { SigningKeysService } from './signing-keys.service';
 import { signAccessToken } from './token-signer';
 
@@ -64,6 +66,7 @@ export class TokenService {
     private readonly events: EventWriter,
     private readonly throttle: FailureThrottle,
     private readonly metrics: Metrics,
+    private readonly credentials: CredentialCache,
     @Inject(HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: RandomBytes,
@@ -127,7 +130,7 @@ export class TokenService {
     grant: TokenGrant | 'introspection',
     context: AuditContext,
   ): Promise<ClientAuthentication> {
-    const retryAfter = await this.throttle.retryAfter(clientId, context.source.ip);
+    const retryAfter = this.throttle.retryAfter(clientId, context.source.ip);
     if (retryAfter > 0) {
       this.recordFailure(null, clientId, 'THROTTLED', grant, context);
       return { ok: false, failure: { kind: 'throttled', retryAfterSeconds: retryAfter } };
@@ -138,14 +141,22 @@ export class TokenService {
       return { ok: false, failure: { kind: 'invalid_client' } };
     }
     const hash = this.hasher.hash(parsed.value.plaintext);
-    const session = this.store.session();
-    const [account, secret] = await Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]);
+    const cached = this.credentials.get(hash, clientId);
+    let account: ServiceAccount | null;
+    let secret: Secret | null;
+    if (cached) {
+      ({ account, secret } = cached);
+    } else {
+      const session = this.store.session();
+      [account, secret] = await Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]);
+    }
     const decision = decideAuthentication({
       account,
       secret,
       secretMatches: secret !== null && this.hasher.matches(parsed.value.plaintext, secret.hash),
       now: this.clock.now(),
     });
+    if (decision.accepted && !cached) this.credentials.set(hash, decision.account, decision.secret);
     if (!decision.accepted) {
       await this.fail(account, clientId, decision.reason, grant, context, secret?.accountId === account?.id ? secret?.id : undefined);
       return { ok: false, failure: { kind: 'invalid_client' } };
