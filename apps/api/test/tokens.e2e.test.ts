@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KeyEncryption } from '../src/crypto/key-encryption';
+// @ts-expect-error -- plain JavaScript, kept as the documentation prints it
+import { documentationExample } from './fixtures/documentation-example.mjs';
 import { dumpDatabase, sql, TARGETS, type TestDatabase } from './support/databases';
 import { basic, request } from './support/http';
 import { startTessera, type TesseraProcess } from './support/tessera-process';
@@ -37,33 +39,7 @@ describe.each(TARGETS)('token service on $name', (target) => {
     it('runs the complete example of the product documentation unchanged but for the host', async () => {
       process.env.RESTAPI_CLIENT_ID = reader.clientId;
       process.env.RESTAPI_CLIENT_SECRET = reader.clientSecret;
-      const host = server.url;
-      // --- the documentation's complete example, hosts replaced ---
-      async function fetchData() {
-        // 1. Get bearer token
-        const authResponse = await fetch(`${host}/System/UserAccount`, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({
-            clientId: process.env.RESTAPI_CLIENT_ID,
-            clientSecret: process.env.RESTAPI_CLIENT_SECRET,
-          }),
-        });
-
-        const { token } = await authResponse.json();
-
-        // 2. Make authenticated API request
-        const dataResponse = await fetch(`${host}/my-api/products`, {
-          headers: {
-            'Authorization': `Bearer ${token}`,
-          },
-        });
-
-        return dataResponse.json();
-      }
-      // --- end of the example ---
+      const fetchData = documentationExample(server.url);
       await expect(fetchData()).resolves.toEqual({ items: [] });
     });
 

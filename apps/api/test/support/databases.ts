@@ -33,7 +33,9 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
     kind: 'postgresql',
     url: url.toString(),
     dir,
-    drop: () => admin(async (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    drop: async () => {
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
   };
 }
 
