@@ -2,7 +2,6 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import type { Clock, RandomBytes } from '@tessera/domain';
 import { Store, migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import { FAILURE_COUNTER, FailureThrottle } from './auth/failure-throttle.service';
 import { MemoryFailureCounter, RedisFailureCounter } from './auth/failure-throttle';
 import { RevocationService } from './auth/revocation.service';
@@ -12,6 +11,7 @@ import { CLOCK, CONFIG, HASHER, PEPPER, RANDOM } from './common/tokens';
 import type { Config } from './config/env';
 import { KeyEncryption } from './crypto/key-encryption';
 import { resolvePepper } from './crypto/pepper';
+import { pooledRandomBytes } from './crypto/random';
 import { HmacSecretHasher } from './crypto/secret-hasher';
 import { EventWriter } from './events/event-writer.service';
 import { ApiPolicyCache } from './management/api-policy.cache';
@@ -102,7 +102,7 @@ export class CoreModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
-        { provide: RANDOM, useValue: ((length: number) => randomBytes(length)) satisfies RandomBytes },
+        { provide: RANDOM, useValue: pooledRandomBytes() satisfies RandomBytes },
         { provide: PEPPER, useFactory: () => resolvePepper(config) },
         { provide: HASHER, useFactory: (pepper: Buffer) => new HmacSecretHasher(pepper), inject: [PEPPER] },
         { provide: KeyEncryption, useFactory: (pepper: Buffer) => new KeyEncryption(pepper), inject: [PEPPER] },

@@ -10,3 +10,4 @@ export * from './repositories/revocation.repository';
 export * from './repositories/secret.repository';
 export * from './repositories/service-account.repository';
 export * from './repositories/signing-key.repository';
+export * from './repositories/usage-batch.writer';

@@ -6,6 +6,7 @@ import { RevocationRepository } from './repositories/revocation.repository';
 import { SecretRepository } from './repositories/secret.repository';
 import { ServiceAccountRepository } from './repositories/service-account.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
+import { UsageBatchWriter, type UsageBatch } from './repositories/usage-batch.writer';
 
 /** The repositories over one unit of work (a forked entity manager, maybe in a transaction). */
 export class StoreSession {
@@ -30,7 +31,16 @@ export class StoreSession {
 
 /** Entry point of persistence: reads in a fresh session, writes in one transaction. */
 export class Store {
-  constructor(readonly orm: MikroORM) {}
+  private readonly usage: UsageBatchWriter;
+
+  constructor(readonly orm: MikroORM) {
+    this.usage = new UsageBatchWriter(orm);
+  }
+
+  /** Appends a batch of authentication events and last-used times, atomically. */
+  async writeUsage(batch: UsageBatch): Promise<void> {
+    await this.usage.write(batch);
+  }
 
   /** A session for reads (and single-statement writes). */
   session(): StoreSession {

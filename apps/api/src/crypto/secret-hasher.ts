@@ -13,8 +13,13 @@ export class HmacSecretHasher implements SecretHasher {
   }
 
   matches(plaintext: string, hash: string): boolean {
-    const expected = Buffer.from(this.hash(plaintext), 'hex');
-    const actual = Buffer.from(hash, 'hex');
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    return hashesEqual(this.hash(plaintext), hash);
   }
+}
+
+/** Constant-time comparison of two hex hashes (for a hash already computed once). */
+export function hashesEqual(computed: string, stored: string): boolean {
+  const a = Buffer.from(computed, 'hex');
+  const b = Buffer.from(stored, 'hex');
+  return a.length === b.length && a.length > 0 && timingSafeEqual(a, b);
 }

@@ -85,11 +85,7 @@ export class EventWriter implements OnApplicationShutdown {
     this.accountTouches = new Map();
     this.secretTouches = new Map();
     try {
-      await this.store.transaction(async (tx) => {
-        await tx.events.append(events);
-        for (const [id, at] of accounts) await tx.accounts.touch(id, at);
-        for (const [id, at] of secrets) await tx.secrets.touch(id, at);
-      });
+      await this.store.writeUsage({ events, accountsUsed: accounts, secretsUsed: secrets });
     } catch (error) {
       this.logger.error(`Writing ${events.length} authentication events failed; will retry: ${String(error)}`);
       this.buffer = events.concat(this.buffer);

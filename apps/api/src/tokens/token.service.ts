@@ -16,6 +16,7 @@ import {
 } from '@tessera/domain';
 import { Store } from '@tessera/store';
 import { FailureThrottle } from '../auth/failure-throttle.service';
+import { hashesEqual } from '../crypto/secret-hasher';
 import { CLOCK, CONFIG, HASHER, RANDOM } from '../common/tokens';
 import type { Config } from '../config/env';
 import type { AuditContext } from '../events/audit-context';
@@ -153,7 +154,8 @@ export class TokenService {
     const decision = decideAuthentication({
       account,
       secret,
-      secretMatches: secret !== null && this.hasher.matches(parsed.value.plaintext, secret.hash),
+      // The keyed hash was computed once above; compare it in constant time.
+      secretMatches: secret !== null && hashesEqual(hash, secret.hash),
       now: this.clock.now(),
     });
     if (decision.accepted && !cached) this.credentials.set(hash, decision.account, decision.secret);
