@@ -123,6 +123,42 @@ describe.each(targets)('store on $name', ({ open }) => {
     expect(await store.session().accounts.list('beta', { limit: 10, q: 'pager_' })).toEqual([]);
   });
 
+  it('writes usage batches atomically: events appended, last-used times only moved forward', async () => {
+    const a = account('alpha', 'usage');
+    const added = addSecret(a, [], {}, { now, random, hasher, policy: DEFAULT_API_POLICY });
+    if (!added.ok) throw added.error;
+    await store.transaction(async (tx) => {
+      await tx.accounts.insert(a);
+      await tx.secrets.insert('alpha', added.value.secret);
+    });
+    const later = new Date(now.getTime() + 60_000);
+    const event = (id: string) => ({
+      id,
+      api: 'alpha',
+      type: 'token.issued',
+      occurredAt: later,
+      actor: { kind: 'account', clientId: a.clientId },
+      source: { ip: '127.0.0.1', userAgent: null },
+      subject: { accountId: a.id, secretId: added.value.secret.id },
+      accountId: a.id,
+      data: { jti: id, scope: 'a:read', expiresAt: later.toISOString(), grant: 'client_credentials' },
+      publishedAt: null,
+    });
+    await store.writeUsage({ events: [event('evt_usage1'), event('evt_usage2')], accountsUsed: new Map([[a.id, later]]), secretsUsed: new Map([[added.value.secret.id, later]]) });
+    // An older use never moves last-used back.
+    await store.writeUsage({ events: [], accountsUsed: new Map([[a.id, now]]), secretsUsed: new Map([[added.value.secret.id, now]]) });
+    const session = store.session();
+    expect((await session.accounts.find('alpha', a.id))?.lastUsedAt?.toISOString()).toBe(later.toISOString());
+    expect((await session.secrets.find('alpha', a.id, added.value.secret.id))?.lastUsedAt?.toISOString()).toBe(later.toISOString());
+    const events = await session.events.list('alpha', { limit: 10, accountId: a.id });
+    expect(events.map((e) => e.id).sort()).toEqual(['evt_usage1', 'evt_usage2']);
+    expect(events[0]).toMatchObject({ type: 'token.issued', actor: { kind: 'account', clientId: a.clientId }, data: { grant: 'client_credentials' }, publishedAt: null });
+    expect(events[0]!.occurredAt.toISOString()).toBe(later.toISOString());
+    // A failing batch writes nothing (duplicate id).
+    await expect(store.writeUsage({ events: [event('evt_usage3'), event('evt_usage1')], accountsUsed: new Map(), secretsUsed: new Map() })).rejects.toThrow();
+    expect((await session.events.list('alpha', { limit: 10, accountId: a.id })).length).toBe(2);
+  });
+
   it('returns live revocations made since a time', async () => {
     const at = new Date();
     await store.session().revocations.upsert({ id: 'secret:sec_x', kind: 'secret', value: 'sec_x', api: 'alpha', revokedAt: at, expiresAt: new Date(at.getTime() + 60_000) });
