@@ -32,8 +32,8 @@ export class CollectionsController {
   @Get()
   @ApiDoc({ summary: 'List documents (scope <collection>:read)', tag: 'collections', auth: 'bearer', query: ListQuery, responses: { 200: z.object({ items: z.array(StoredDocument) }) } })
   async list(
-    @Param(new ZodPipe(CollectionParams, 'path')) params: z.infer<typeof CollectionParams>,
-    @Query(new ZodPipe(ListQuery, 'query')) query: z.infer<typeof ListQuery>,
+    @Param(new ZodPipe(CollectionParams, 'path', true)) params: z.infer<typeof CollectionParams>,
+    @Query(new ZodPipe(ListQuery, 'query', true)) query: z.infer<typeof ListQuery>,
   ): Promise<{ items: CollectionDocument[] }> {
     return { items: await this.collections.list(params.api, params.collection, query.limit) };
   }
@@ -42,7 +42,7 @@ export class CollectionsController {
   @ApiDoc({ summary: 'Add a document (scope <collection>:write)', tag: 'collections', auth: 'bearer', body: DocumentBody, responses: { 201: StoredDocument } })
   @HttpCode(201)
   async add(
-    @Param(new ZodPipe(CollectionParams, 'path')) params: z.infer<typeof CollectionParams>,
+    @Param(new ZodPipe(CollectionParams, 'path', true)) params: z.infer<typeof CollectionParams>,
     @Body(new ZodPipe(DocumentBody, 'document')) body: Record<string, unknown>,
   ): Promise<CollectionDocument> {
     return this.collections.add(params.api, params.collection, body);

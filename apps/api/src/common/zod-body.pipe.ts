@@ -3,17 +3,37 @@ import { parseOrIssues } from '@tessera/contracts';
 import type { z } from 'zod';
 import { ProblemException } from './http-errors';
 
+const MEMO_LIMIT = 1_000;
+
 /** Validates a body, query or params against a contract schema; 400 naming each bad field. */
 @Injectable()
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
+  private readonly memo: Map<string, z.output<S>> | null;
+
+  /**
+   * @param memoize for path parameters and query strings (a few short strings that repeat from
+   *   request to request): keep the last results of successful parses, keyed by the input.
+   */
   constructor(
     private readonly schema: S,
     private readonly what = 'request',
-  ) {}
+    memoize = false,
+  ) {
+    this.memo = memoize ? new Map() : null;
+  }
 
   transform(value: unknown): z.output<S> {
+    const key = this.memo ? JSON.stringify(value ?? {}) : '';
+    const known = this.memo?.get(key);
+    if (known !== undefined) return known;
     const parsed = parseOrIssues(this.schema, value ?? {});
-    if (parsed.ok) return parsed.value;
+    if (parsed.ok) {
+      if (this.memo) {
+        if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+        this.memo.set(key, parsed.value);
+      }
+      return parsed.value;
+    }
     const summary = parsed.issues.map((issue) => issue.message).join('; ');
     throw new ProblemException('REQUEST.VALIDATION_FAILED', `Invalid ${this.what}: ${summary}`, {}, parsed.issues);
   }
