@@ -264,6 +264,22 @@ export type ListAuditEventsQuery = z.infer<typeof ListAuditEventsQuery>;
 export const AuditEventPage = Page(DomainEvent);
 export type AuditEventPage = z.infer<typeof AuditEventPage>;
 
+/** Counts over the last day, week and 30 days. */
+const WindowCounts = z.object({ last24Hours: z.number().int().nonnegative(), last7Days: z.number().int().nonnegative(), last30Days: z.number().int().nonnegative() });
+
+/** `GET /apis/:api/service-accounts/:id/usage`: when and how much the account was used. */
+export const ServiceAccountUsage = z.object({
+  accountId: ServiceAccountId,
+  clientId: ClientId,
+  lastUsedAt: IsoDateTime.nullable(),
+  /** Whether the account counts as unused under the API's policy (`unusedAfterDays`). */
+  unused: z.boolean(),
+  tokensIssued: WindowCounts,
+  authenticationFailures: WindowCounts,
+  secrets: z.array(z.object({ id: SecretId, hint: z.string(), status: SecretStatus, lastUsedAt: IsoDateTime.nullable(), expiresAt: IsoDateTime.nullable() })),
+});
+export type ServiceAccountUsage = z.infer<typeof ServiceAccountUsage>;
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 

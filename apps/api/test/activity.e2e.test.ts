@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TARGETS, type TestDatabase } from './support/databases';
+import { request } from './support/http';
+import { startTessera, type TesseraProcess } from './support/tessera-process';
+import { bootstrap, createClient, tokenFor, type Bootstrap } from './support/world';
+
+describe.each(TARGETS)('activity review on $name', (target) => {
+  let db: TestDatabase;
+  let server: TesseraProcess;
+  let admin: Bootstrap;
+  let adminToken: string;
+  let client: Awaited<ReturnType<typeof createClient>>;
+
+  beforeAll(async () => {
+    db = await target.create();
+    server = await startTessera(db);
+    admin = await bootstrap(server, 'my-api');
+    adminToken = await tokenFor(server, admin.clientId, admin.clientSecret);
+    client = await createClient(server, adminToken, 'my-api', ['products:read'], 'worker');
+    for (let i = 0; i < 3; i++) await tokenFor(server, client.clientId, client.clientSecret);
+    for (let i = 0; i < 2; i++) await request(`${server.url}/System/UserAccount`, { json: { clientId: client.clientId, clientSecret: admin.clientSecret } });
+    await new Promise((r) => setTimeout(r, 700)); // authentication events are written in batches
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('reports the usage of an account: last use, tokens issued, failures, per secret', async () => {
+    const response = await request(`${server.url}/apis/my-api/service-accounts/${client.accountId}/usage`, { token: adminToken });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      accountId: client.accountId,
+      clientId: client.clientId,
+      lastUsedAt: expect.any(String),
+      unused: false,
+      tokensIssued: { last24Hours: 3, last7Days: 3, last30Days: 3 },
+      authenticationFailures: { last24Hours: 2, last7Days: 2, last30Days: 2 },
+      secrets: [{ id: client.secretId, status: 'enabled', lastUsedAt: expect.any(String), expiresAt: expect.any(String) }],
+    });
+    expect(JSON.stringify(response.body)).not.toContain(client.clientSecret);
+    expect(response.body.secrets[0].hint).toMatch(/^tsk_…/);
+  });
+
+  it('lists the audit trail newest first, filtered and paged, with who and from where', async () => {
+    const all = await request(`${server.url}/apis/my-api/audit-events?limit=100`, { token: adminToken });
+    expect(all.status).toBe(200);
+    const types = all.body.items.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['api.created', 'account.created', 'secret.created', 'token.issued', 'authentication.failed']));
+    const ids = all.body.items.map((e: { id: string }) => e.id);
+    expect(ids).toEqual([...ids].sort().reverse());
+    const created = all.body.items.find((e: { type: string; subject: { accountId?: string } }) => e.type === 'account.created' && e.subject.accountId === client.accountId);
+    expect(created).toMatchObject({ actor: { kind: 'account', clientId: admin.clientId }, source: { ip: '127.0.0.1' }, api: 'my-api' });
+
+    const failures = await request(`${server.url}/apis/my-api/audit-events?type=authentication.failed&accountId=${client.accountId}`, { token: adminToken });
+    expect(failures.body.items).toHaveLength(2);
+    expect(failures.body.items[0].data).toMatchObject({ reason: 'SECRET_NOT_OF_ACCOUNT', grant: 'seed', clientId: client.clientId });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof request>> = await request(`${server.url}/apis/my-api/audit-events?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: adminToken });
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((e: { id: string }) => e.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(ids);
+
+    const future = await request(`${server.url}/apis/my-api/audit-events?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, { token: adminToken });
+    expect(future.body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('refuses bad filters with a 400 naming the field, and keeps other APIs out', async () => {
+    const bad = await request(`${server.url}/apis/my-api/audit-events?type=nope`, { token: adminToken });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0].path).toBe('type');
+    const other = await bootstrap(server, 'other-api');
+    const otherToken = await tokenFor(server, other.clientId, other.clientSecret);
+    expect((await request(`${server.url}/apis/my-api/audit-events`, { token: otherToken })).status).toBe(404);
+    expect((await request(`${server.url}/apis/my-api/service-accounts/${client.accountId}/usage`, { token: otherToken })).status).toBe(404);
+    expect((await request(`${server.url}/apis/other-api/service-accounts/${client.accountId}/usage`, { token: otherToken })).status).toBe(404);
+    const mine = await request(`${server.url}/apis/other-api/audit-events?limit=100`, { token: otherToken });
+    expect(mine.body.items.every((e: { api: string }) => e.api === 'other-api')).toBe(true);
+  });
+});
