@@ -60,7 +60,7 @@ describe.each(TARGETS)('activity review on $name', (target) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof request>> = await request(`${server.url}/apis/my-api/audit-events?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: adminToken });
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await request(`${server.url}/apis/my-api/audit-events?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: adminToken });
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((e: { id: string }) => e.id));
       cursor = page.body.nextCursor;
