@@ -6,6 +6,8 @@ import type { Config } from '../config/env';
 import { InvalidationBus, type Invalidation, type RevocationKind } from '../cluster/invalidation-bus';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens/signing-keys.service';
 
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
 /** What of a token revocation looks at. */
 export interface RevocableToken {
   readonly jti: string;
@@ -25,6 +27,7 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   /** key `kind:value` → revoked-at (seconds) and expiry (ms). */
   private readonly revoked = new Map<string, { revokedAt: number; expiresAt: number }>();
   private lastPoll = new Date(0);
+  private lastPurge = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -101,6 +104,11 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     for (const row of rows) this.apply(toMessage(row));
     this.lastPoll = now;
     for (const [key, entry] of this.revoked) if (entry.expiresAt <= now.getTime()) this.revoked.delete(key);
+    if (now.getTime() - this.lastPurge > PURGE_INTERVAL_MS) {
+      this.lastPurge = now.getTime();
+      // Rows past their expiry can no longer match a live token.
+      await this.store.session().revocations.purgeExpired(now);
+    }
   }
 
   private apply(message: Invalidation): void {
