@@ -71,6 +71,9 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** The shared services of the hot paths. */
+const SERVICES = [EventWriter, ApiPolicyCache, SigningKeysService, RevocationService, TokenVerifier, FailureThrottle, Metrics];
+
 /**
  * The process-wide singletons: configuration, database, clock and randomness, the secret hasher,
  * Redis (when configured), and the services the token hot paths share.
@@ -79,24 +82,6 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class CoreModule {
   static forRoot(config: Config): DynamicModule {
-    const shared = [
-      Store,
-      InvalidationBus,
-      REDIS,
-      CONFIG,
-      CLOCK,
-      RANDOM,
-      PEPPER,
-      HASHER,
-      KeyEncryption,
-      EventWriter,
-      ApiPolicyCache,
-      SigningKeysService,
-      RevocationService,
-      TokenVerifier,
-      FailureThrottle,
-      Metrics,
-    ];
     return {
       module: CoreModule,
       providers: [
@@ -126,16 +111,11 @@ export class CoreModule {
           useFactory: (redis: Redis | null) => (redis ? new RedisFailureCounter(redis) : new MemoryFailureCounter()),
           inject: [REDIS],
         },
-        EventWriter,
-        ApiPolicyCache,
-        SigningKeysService,
-        RevocationService,
-        TokenVerifier,
-        FailureThrottle,
-        Metrics,
+        ...SERVICES,
         Lifecycle,
       ],
-      exports: shared,
+      // Everything but the lifecycle and the failure counter behind FailureThrottle.
+      exports: [Store, InvalidationBus, REDIS, CONFIG, CLOCK, RANDOM, PEPPER, HASHER, KeyEncryption, ...SERVICES],
     };
   }
 }

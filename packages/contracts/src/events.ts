@@ -7,6 +7,7 @@
  * strict, so no field outside this vocabulary (a secret, a token, a hash) can ride along; no
  * event carries a secret or a token, only ids, hints and reasons.
  */
+import { AUTHENTICATION_REFUSALS } from '@tessera/domain';
 import { z } from 'zod';
 import {
   ApiSlug,
@@ -86,16 +87,7 @@ const Changes = z.array(z.string().min(1).max(64)).min(1);
 const Empty = z.strictObject({});
 
 /** Why an authentication failed. Recorded in the audit trail only; callers always get `invalid_client`. */
-export const AuthenticationFailureReason = z.enum([
-  'UNKNOWN_CLIENT',
-  'SECRET_MALFORMED',
-  'SECRET_MISMATCH',
-  'SECRET_NOT_OF_ACCOUNT',
-  'ACCOUNT_DISABLED',
-  'SECRET_DISABLED',
-  'SECRET_EXPIRED',
-  'THROTTLED',
-]);
+export const AuthenticationFailureReason = z.enum([...AUTHENTICATION_REFUSALS, 'THROTTLED']);
 export type AuthenticationFailureReason = z.infer<typeof AuthenticationFailureReason>;
 
 /** Which endpoint an authentication went through. */
