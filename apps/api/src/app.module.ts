@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { CollectionsModule } from './collections/collections.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), AuthModule, TokensModule, ManagementModule, OpsModule, CollectionsModule],
+      imports: [CoreModule.forRoot(config), AuthModule, TokensModule, ManagementModule, AlertsModule, OpsModule, CollectionsModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

@@ -1,15 +1,14 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Clock, RandomBytes } from '@tessera/domain';
-import { Store, migrate, openDatabase, pendingMigrations } from '@tessera/store';
+import { KeyEncryption, Store, migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { Redis } from 'ioredis';
 import { FAILURE_COUNTER, FailureThrottle } from './auth/failure-throttle.service';
 import { MemoryFailureCounter, RedisFailureCounter } from './auth/failure-throttle';
 import { RevocationService } from './auth/revocation.service';
 import { TokenVerifier } from './auth/token-verifier.service';
 import { InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './cluster/invalidation-bus';
-import { CLOCK, CONFIG, HASHER, PEPPER, RANDOM } from './common/tokens';
+import { CLOCK, CONFIG, HASHER, PEPPER, RANDOM, WEBHOOK_SECRETS } from './common/tokens';
 import type { Config } from './config/env';
-import { KeyEncryption } from './crypto/key-encryption';
 import { resolvePepper } from './crypto/pepper';
 import { pooledRandomBytes } from './crypto/random';
 import { HmacSecretHasher } from './crypto/secret-hasher';
@@ -91,6 +90,7 @@ export class CoreModule {
         { provide: PEPPER, useFactory: () => resolvePepper(config) },
         { provide: HASHER, useFactory: (pepper: Buffer) => new HmacSecretHasher(pepper), inject: [PEPPER] },
         { provide: KeyEncryption, useFactory: (pepper: Buffer) => new KeyEncryption(pepper), inject: [PEPPER] },
+        { provide: WEBHOOK_SECRETS, useFactory: (pepper: Buffer) => new KeyEncryption(pepper, 'webhook-secret-encryption'), inject: [PEPPER] },
         { provide: Store, useFactory: () => createStore(config) },
         {
           provide: REDIS,
@@ -115,7 +115,7 @@ export class CoreModule {
         Lifecycle,
       ],
       // Everything but the lifecycle and the failure counter behind FailureThrottle.
-      exports: [Store, InvalidationBus, REDIS, CONFIG, CLOCK, RANDOM, PEPPER, HASHER, KeyEncryption, ...SERVICES],
+      exports: [Store, InvalidationBus, REDIS, CONFIG, CLOCK, RANDOM, PEPPER, HASHER, KeyEncryption, WEBHOOK_SECRETS, ...SERVICES],
     };
   }
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { KeyEncryption } from '../src/crypto/key-encryption';
+import { KeyEncryption } from '@tessera/store';
 // @ts-expect-error -- plain JavaScript, kept as the documentation prints it
 import { documentationExample } from './fixtures/documentation-example.mjs';
 import { dumpDatabase, sql, TARGETS, type TestDatabase } from './support/databases';

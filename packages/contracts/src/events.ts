@@ -42,6 +42,8 @@ export const DomainEventType = z.enum([
   'key.rotated',
   'api.created',
   'api.updated',
+  'channel.created',
+  'channel.deleted',
 ]);
 export type DomainEventType = z.infer<typeof DomainEventType>;
 
@@ -219,6 +221,11 @@ export const ApiCreatedEvent = event('api.created', NoSubject, Empty);
 /** An API's policy changed; `changes` names the fields. */
 export const ApiUpdatedEvent = event('api.updated', NoSubject, z.strictObject({ changes: Changes }));
 
+/** A security contact (alert channel) was added: its kind and target, never its signing secret. */
+export const ChannelCreatedEvent = event('channel.created', NoSubject, z.strictObject({ channelId: z.string().min(1), kind: z.enum(['webhook', 'email']), target: z.string().min(1) }));
+/** A security contact was removed. */
+export const ChannelDeletedEvent = event('channel.deleted', NoSubject, z.strictObject({ channelId: z.string().min(1) }));
+
 /** Every domain event, discriminated on `type`. */
 export const DomainEvent = z.discriminatedUnion('type', [
   AccountCreatedEvent,
@@ -240,6 +247,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
   KeyRotatedEvent,
   ApiCreatedEvent,
   ApiUpdatedEvent,
+  ChannelCreatedEvent,
+  ChannelDeletedEvent,
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 

@@ -12,6 +12,8 @@ export type SecretId = string & { readonly __brand: 'SecretId' };
 export type SigningKeyId = string & { readonly __brand: 'SigningKeyId' };
 /** Id of a domain/audit event: `evt_` + 22 base62 characters. */
 export type EventId = string & { readonly __brand: 'EventId' };
+/** Id of an alert channel (a security contact: webhook or e-mail): `chn_` + 22 base62 characters. */
+export type ChannelId = string & { readonly __brand: 'ChannelId' };
 /**
  * Public client identifier of a service account: `tci_` + 22 base62 characters from 16 random
  * bytes. Not time based, non-guessable, and visibly different from a secret (`tsk_`).
@@ -19,7 +21,7 @@ export type EventId = string & { readonly __brand: 'EventId' };
 export type ClientId = string & { readonly __brand: 'ClientId' };
 
 /** The prefix of each kind of time-sortable id (written before an underscore). */
-export const ID_PREFIXES = { account: 'sa', secret: 'sec', signingKey: 'key', event: 'evt' } as const;
+export const ID_PREFIXES = { account: 'sa', secret: 'sec', signingKey: 'key', event: 'evt', channel: 'chn' } as const;
 
 /** A kind of time-sortable id. */
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -30,6 +32,7 @@ export interface IdTypes {
   readonly secret: SecretId;
   readonly signingKey: SigningKeyId;
   readonly event: EventId;
+  readonly channel: ChannelId;
 }
 
 /** The branded id type of kind `K`. */

@@ -1,5 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { AlertChannelRepository } from './repositories/alert-channel.repository';
 import { ApiRepository } from './repositories/api.repository';
+import { NotificationRepository } from './repositories/notification.repository';
 import { DocumentRepository } from './repositories/document.repository';
 import { EventRepository } from './repositories/event.repository';
 import { RevocationRepository } from './repositories/revocation.repository';
@@ -17,6 +19,8 @@ export class StoreSession {
   readonly revocations: RevocationRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly documents: DocumentRepository;
+  readonly channels: AlertChannelRepository;
+  readonly notifications: NotificationRepository;
 
   constructor(readonly em: EntityManager) {
     this.apis = new ApiRepository(em);
@@ -26,6 +30,8 @@ export class StoreSession {
     this.revocations = new RevocationRepository(em);
     this.signingKeys = new SigningKeyRepository(em);
     this.documents = new DocumentRepository(em);
+    this.channels = new AlertChannelRepository(em);
+    this.notifications = new NotificationRepository(em);
   }
 }
 

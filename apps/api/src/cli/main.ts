@@ -9,6 +9,7 @@ import pino from 'pino';
 import { AppModule } from '../app.module';
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { PinoNestLogger, createLogger } from '../config/logger';
+import { RemindersService } from '../alerts/reminders.service';
 import { CLI_CONTEXT } from '../events/audit-context';
 import { ApisService } from '../management/apis.service';
 import { presentAccount, presentApi, presentCreatedSecret, presentSecret } from '../management/presenters';
@@ -119,6 +120,16 @@ export function buildProgram(config: () => Config): Command {
     .description('list the published signing keys')
     .action(async () => {
       print(await withApp(config(), async (app) => app.get(SigningKeysService).publicJwks().map((k) => ({ kid: k.kid, alg: k.alg }))), json());
+    });
+
+  program
+    .command('reminders')
+    .description('expiry reminders and alerts')
+    .command('scan')
+    .description('scan every API now: record due reminders and deliver them to the security contacts')
+    .action(async () => {
+      await withApp(config(), (app) => app.get(RemindersService).worker.scanNow());
+      print(json() ? { scanned: true } : 'Scan done.', json());
     });
 
   const apis = program.command('apis').description('APIs (tenants) and their policies');
@@ -267,9 +278,14 @@ export function buildProgram(config: () => Config): Command {
   return program;
 }
 
+function withoutWorker(config: Config): Config {
+  return { ...config, alerts: { ...config.alerts, embeddedWorker: false } };
+}
+
 async function main(argv: string[]): Promise<number> {
   let cached: Config | undefined;
-  const program = buildProgram(() => (cached ??= loadConfig()));
+  // The CLI never runs the reminder timers itself (`tessera reminders scan` runs one scan on demand).
+  const program = buildProgram(() => (cached ??= withoutWorker(loadConfig())));
   try {
     await program.parseAsync(argv);
     return EXIT.OK;

@@ -17,6 +17,14 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** Failed authentications allowed per client ID / per address per window before 429. */
   readonly throttle: { readonly perClient: number; readonly perAddress: number; readonly windowSeconds: number };
+  /** Reminders and alerts: where e-mail goes out, and how often secrets are scanned. */
+  readonly alerts: {
+    readonly smtpUrl: string | null;
+    readonly mailFrom: string;
+    readonly scanIntervalSeconds: number;
+    /** Run the worker's handlers in this process (embedded mode's default). */
+    readonly embeddedWorker: boolean;
+  };
 }
 
 const Env = z.object({
@@ -34,6 +42,10 @@ const Env = z.object({
   TESSERA_THROTTLE_PER_CLIENT: z.coerce.number().int().min(1).default(10),
   TESSERA_THROTTLE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   TESSERA_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
+  TESSERA_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  TESSERA_EMBEDDED_WORKER: z.enum(['true', 'false']).optional(),
 });
 
 /** A configuration problem, reported at boot with every offending variable named. */
@@ -71,6 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perClient: e.TESSERA_THROTTLE_PER_CLIENT,
       perAddress: e.TESSERA_THROTTLE_PER_ADDRESS,
       windowSeconds: e.TESSERA_THROTTLE_WINDOW_SECONDS,
+    },
+    alerts: {
+      smtpUrl: e.SMTP_URL ?? null,
+      mailFrom: e.TESSERA_MAIL_FROM,
+      scanIntervalSeconds: e.TESSERA_SCAN_INTERVAL_SECONDS,
+      embeddedWorker: e.TESSERA_EMBEDDED_WORKER ? e.TESSERA_EMBEDDED_WORKER === 'true' : !e.REDIS_URL,
     },
   };
 }

@@ -5,7 +5,7 @@ import { Store, type SigningKeyRow } from '@tessera/store';
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CLOCK, RANDOM } from '../common/tokens';
 import { InvalidationBus } from '../cluster/invalidation-bus';
-import { KeyEncryption } from '../crypto/key-encryption';
+import { KeyEncryption } from '@tessera/store';
 import { SYSTEM_CONTEXT, type AuditContext } from '../events/audit-context';
 import { EventWriter } from '../events/event-writer.service';
 

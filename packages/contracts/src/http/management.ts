@@ -231,6 +231,10 @@ export const AlertChannel = z.object({
 });
 export type AlertChannel = z.infer<typeof AlertChannel>;
 
+/** Answer to creating a webhook channel: the signing secret, shown this once (generated when not given). */
+export const AlertChannelCreated = AlertChannel.extend({ signingSecret: z.string().min(32).nullable() });
+export type AlertChannelCreated = z.infer<typeof AlertChannelCreated>;
+
 /** `POST /apis/:api/alert-channels`: a webhook (http/https URL, optional signing secret) or an e-mail address. */
 export const CreateAlertChannelRequest = z.discriminatedUnion('kind', [
   z.strictObject({

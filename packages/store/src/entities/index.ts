@@ -5,10 +5,14 @@ export * from './signing-key.entity';
 export * from './event.entity';
 export * from './revocation.entity';
 export * from './document.entity';
+export * from './alert-channel.entity';
+export * from './notification.entity';
 
+import { AlertChannelEntity } from './alert-channel.entity';
 import { ApiEntity } from './api.entity';
 import { DocumentEntity } from './document.entity';
 import { EventEntity } from './event.entity';
+import { DeliveryEntity, NotificationEntity } from './notification.entity';
 import { RevocationEntity } from './revocation.entity';
 import { SecretEntity } from './secret.entity';
 import { ServiceAccountEntity } from './service-account.entity';
@@ -23,4 +27,7 @@ export const ENTITIES = [
   EventEntity,
   RevocationEntity,
   DocumentEntity,
+  AlertChannelEntity,
+  NotificationEntity,
+  DeliveryEntity,
 ];

@@ -11,6 +11,11 @@ export class ApiRepository {
     return row ? toApi(row) : null;
   }
 
+  async all(): Promise<Api[]> {
+    const rows = await this.em.find(ApiEntity, {}, { orderBy: { slug: 'asc' }, disableIdentityMap: true });
+    return rows.map(toApi);
+  }
+
   async insert(api: Api): Promise<void> {
     await this.em.insert(ApiEntity, apiRowFields(api));
   }

@@ -42,6 +42,12 @@ export class SecretRepository {
     return rows.map((row) => ({ ...toSecret(row), api: row.api }));
   }
 
+  /** Enabled secrets of an API that expire before `horizon` (already expired ones included). */
+  async expiringBefore(api: string, horizon: Date): Promise<StoredSecret[]> {
+    const rows = await this.em.find(SecretEntity, { api, status: 'enabled', expiresAt: { $ne: null, $lte: horizon } }, { disableIdentityMap: true });
+    return rows.map(toSecret);
+  }
+
   async touch(id: string, at: Date): Promise<void> {
     await this.em.nativeUpdate(SecretEntity, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { lastUsedAt: at });
   }

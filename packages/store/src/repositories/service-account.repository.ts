@@ -42,6 +42,12 @@ export class ServiceAccountRepository {
     return rows.map(toServiceAccount);
   }
 
+  /** Every enabled account of an API (for the unused-account report). */
+  async enabled(api: string): Promise<ServiceAccount[]> {
+    const rows = await this.em.find(ServiceAccountEntity, { api, status: 'enabled' }, { disableIdentityMap: true });
+    return rows.map(toServiceAccount);
+  }
+
   async insert(account: ServiceAccount): Promise<void> {
     await this.em.insert(ServiceAccountEntity, serviceAccountRowFields(account));
   }

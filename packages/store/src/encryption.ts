@@ -2,12 +2,19 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 const VERSION = 'v1';
 
-/** AES-256-GCM under a key derived (HKDF-SHA-256) from the pepper; for signing keys at rest. */
+/** What a sealed value is for: each purpose has its own derived key. */
+export type EncryptionPurpose = 'signing-key-encryption' | 'webhook-secret-encryption';
+
+/**
+ * AES-256-GCM under a key derived (HKDF-SHA-256) from the pepper, one key per purpose: how
+ * Tessera keeps the secrets it must be able to read back (signing keys, webhook signing secrets)
+ * at rest.
+ */
 export class KeyEncryption {
   private readonly key: Buffer;
 
-  constructor(pepper: Buffer) {
-    this.key = Buffer.from(hkdfSync('sha256', pepper, 'tessera', 'signing-key-encryption', 32));
+  constructor(pepper: Buffer, purpose: EncryptionPurpose = 'signing-key-encryption') {
+    this.key = Buffer.from(hkdfSync('sha256', pepper, 'tessera', purpose, 32));
   }
 
   encrypt(plaintext: string): string {

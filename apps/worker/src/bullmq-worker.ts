@@ -1,0 +1,64 @@
+import { DeliveryJob, ExpiryScanJob, QUEUE_NAMES } from '@tessera/contracts';
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { WorkerLog } from './embedded-worker';
+import { handleDelivery, type DeliveryDependencies } from './handlers/delivery.handler';
+import { handleExpiryScan } from './handlers/expiry-scan.handler';
+
+const SCAN = 'expiry-scan';
+const DELIVER = 'deliver';
+
+/**
+ * Distributed mode's transport: BullMQ queues on Redis. One job scheduler runs the expiry scan
+ * every interval (whichever worker picks it up); each delivery is a job whose id names the notice,
+ * channel and attempt, so the same attempt is never queued twice. Payloads are parsed again when
+ * a job is picked up. Any number of worker processes can run.
+ */
+export class BullmqWorker {
+  private readonly reminders: Queue;
+  private readonly deliveries: Queue;
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly deps: Omit<DeliveryDependencies, 'fetch'>,
+    private readonly intervalMs: number,
+    private readonly log: WorkerLog,
+    /** Redis key prefix of the queues (BullMQ's default `bull`); lets tests use their own. */
+    private readonly prefix = 'bull',
+  ) {
+    this.reminders = new Queue(QUEUE_NAMES.reminders, { connection, prefix });
+    this.deliveries = new Queue(QUEUE_NAMES.deliveries, { connection, prefix });
+  }
+
+  async start(): Promise<void> {
+    await this.reminders.upsertJobScheduler(SCAN, { every: this.intervalMs }, { name: SCAN, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    const enqueue = async (job: DeliveryJob): Promise<void> => {
+      await this.deliveries.add(DELIVER, job, { jobId: `${job.eventId}.${job.channelId}.a${job.attempt}`, removeOnComplete: 1000, removeOnFail: 1000 });
+    };
+    this.workers.push(
+      new Worker(
+        QUEUE_NAMES.reminders,
+        async (job) => {
+          const payload = ExpiryScanJob.parse({ scheduledAt: new Date(job.timestamp).toISOString(), ...job.data });
+          const result = await handleExpiryScan(payload, { ...this.deps, deliveries: { enqueue } });
+          if (result.notices > 0) this.log.info(`Expiry scan: ${result.notices} new notice(s), ${result.enqueued} delivery attempt(s)`);
+          return result;
+        },
+        { connection: this.connection, prefix: this.prefix, concurrency: 1 },
+      ),
+      new Worker(QUEUE_NAMES.deliveries, async (job) => handleDelivery(DeliveryJob.parse(job.data), this.deps), { connection: this.connection, prefix: this.prefix, concurrency: 8 }),
+    );
+    for (const worker of this.workers) worker.on('failed', (job, error) => this.log.warn(`Job ${job?.name ?? '?'} failed: ${error.message}`));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([this.reminders.close(), this.deliveries.close()]);
+  }
+
+  /** Removes the scan schedule and every job (for tests and decommissioning). */
+  async purge(): Promise<void> {
+    await this.reminders.removeJobScheduler(SCAN);
+    await Promise.all([this.reminders.obliterate({ force: true }), this.deliveries.obliterate({ force: true })]);
+  }
+}

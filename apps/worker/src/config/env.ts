@@ -1,0 +1,43 @@
+import { parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
+import { z } from 'zod';
+
+/** The worker process's configuration, read from the environment once at start. */
+export interface WorkerConfig {
+  readonly database: DatabaseTarget;
+  readonly redisUrl: string;
+  readonly pepper: string;
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly scanIntervalSeconds: number;
+  readonly logLevel: string;
+}
+
+const Env = z.object({
+  DATABASE_URL: z.string().min(1, 'is required'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  TESSERA_PEPPER: z.string().min(32, 'must be the API processes\' pepper (at least 32 characters)'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
+  TESSERA_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Validates the environment; throws an Error naming every problem. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const e = parsed.data;
+  const database = parseDatabaseUrl(e.DATABASE_URL);
+  if ('error' in database) throw new Error(`Invalid configuration:\n  - DATABASE_URL: ${database.error}`);
+  return {
+    database,
+    redisUrl: e.REDIS_URL,
+    pepper: e.TESSERA_PEPPER,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.TESSERA_MAIL_FROM,
+    scanIntervalSeconds: e.TESSERA_SCAN_INTERVAL_SECONDS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

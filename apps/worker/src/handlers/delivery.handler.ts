@@ -1,0 +1,162 @@
+import { WEBHOOK_HEADERS, WEBHOOK_SIGNATURE_PREFIX, WebhookEnvelope, webhookSignedContent, type DeliveryJob } from '@tessera/contracts';
+import { newId, type Clock, type RandomBytes } from '@tessera/domain';
+import type { AlertChannelRow, EventRow, NotificationRow, Store } from '@tessera/store';
+import { createHmac } from 'node:crypto';
+import type { Mailer, SecretOpener } from './ports';
+
+/** Attempts before a delivery is given up. */
+export const MAX_ATTEMPTS = 8;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+export interface DeliveryDependencies {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: RandomBytes;
+  /** Null when no SMTP server is configured: e-mail deliveries then fail with that reason. */
+  readonly mailer: Mailer | null;
+  readonly openSecret: SecretOpener;
+  readonly fetch?: typeof fetch;
+}
+
+export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'skipped';
+
+/** Delay before attempt `n + 1` after `n` failed attempts: 30 s, 1 min, 2 min, … capped at 1 h. */
+export function retryDelayMs(failedAttempts: number): number {
+  return Math.min(3_600_000, 30_000 * 2 ** Math.max(0, failedAttempts - 1));
+}
+
+/**
+ * Delivers one notification to one channel: a signed webhook POST or an e-mail. Idempotent: a
+ * delivery that is no longer pending is skipped. A failure is recorded with its next attempt time
+ * (the scan re-offers it then) and never thrown, so every transport retries the same way; after
+ * MAX_ATTEMPTS it is given up. A delivered secret notice leaves a `reminder.sent` audit event.
+ */
+export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencies): Promise<DeliveryOutcome> {
+  const session = deps.store.session();
+  const id = `${job.eventId}.${job.channelId}`;
+  const delivery = await session.notifications.delivery(id);
+  if (!delivery || delivery.status !== 'pending' || delivery.attempts + 1 !== job.attempt) return 'skipped';
+  const notification = await session.notifications.find(delivery.notificationId);
+  const channel = notification && (await session.channels.find(notification.api, delivery.channelId));
+  const now = deps.clock.now();
+  if (!notification || !channel) {
+    await session.notifications.updateDelivery(id, { status: 'failed', lastError: 'The channel or notice no longer exists.' });
+    return 'failed';
+  }
+  try {
+    await send(notification, channel, deps);
+  } catch (error) {
+    const attempts = delivery.attempts + 1;
+    const final = attempts >= MAX_ATTEMPTS;
+    await session.notifications.updateDelivery(id, {
+      status: final ? 'failed' : 'pending',
+      attempts,
+      lastError: describe(error).slice(0, 500),
+      nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
+    });
+    return final ? 'failed' : 'retry';
+  }
+  await deps.store.transaction(async (tx) => {
+    await tx.notifications.updateDelivery(id, { status: 'delivered', attempts: delivery.attempts + 1, lastError: null, deliveredAt: now });
+    const sent = reminderSent(notification, channel, now, deps.random);
+    if (sent) await tx.events.append([sent]);
+  });
+  return 'delivered';
+}
+
+async function send(notification: NotificationRow, channel: AlertChannelRow, deps: DeliveryDependencies): Promise<void> {
+  const envelope = WebhookEnvelope.parse(notification.payload);
+  if (channel.kind === 'webhook') {
+    if (!channel.encryptedSecret) throw new Error('The webhook channel has no signing secret.');
+    const body = JSON.stringify(envelope);
+    const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
+    const signature = createHmac('sha256', deps.openSecret(channel.encryptedSecret)).update(webhookSignedContent(envelope.id, timestamp, body), 'utf8').digest('hex');
+    const response = await (deps.fetch ?? fetch)(channel.target, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Tessera-Webhook/1',
+        [WEBHOOK_HEADERS.id]: envelope.id,
+        [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [WEBHOOK_HEADERS.signature]: `${WEBHOOK_SIGNATURE_PREFIX}${signature}`,
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    await response.body?.cancel();
+    if (response.status < 200 || response.status >= 300) throw new Error(`The webhook answered HTTP ${response.status}.`);
+    return;
+  }
+  if (!deps.mailer) throw new Error('No SMTP server is configured (SMTP_URL).');
+  await deps.mailer.send({ to: channel.target, ...mail(envelope) });
+}
+
+/** The e-mail for a notice: a subject a person can act on, and the details in plain text. */
+export function mail(envelope: WebhookEnvelope): { subject: string; text: string } {
+  const lines = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${v}`).join('\n');
+  switch (envelope.type) {
+    case 'secret.expiring': {
+      const d = envelope.data;
+      return {
+        subject: `[Tessera] ${envelope.api}: a secret of "${d.accountName}" expires in ${d.daysLeft} day(s)`,
+        text: `A client secret expires soon. Add a new secret, move the callers to it, then disable the old one.\n\n${lines([
+          ['API', envelope.api],
+          ['Service account', `${d.accountName} (${d.accountId})`],
+          ['Client ID', d.clientId],
+          ['Secret', `${d.hint} (${d.secretId})`],
+          ['Expires at', d.expiresAt],
+        ])}\n`,
+      };
+    }
+    case 'secret.expired': {
+      const d = envelope.data;
+      return {
+        subject: `[Tessera] ${envelope.api}: a secret of "${d.accountName}" has expired`,
+        text: `A client secret has expired; callers still using it can no longer get tokens.\n\n${lines([
+          ['API', envelope.api],
+          ['Service account', `${d.accountName} (${d.accountId})`],
+          ['Client ID', d.clientId],
+          ['Secret', `${d.hint} (${d.secretId})`],
+          ['Expired at', d.expiredAt],
+        ])}\n`,
+      };
+    }
+    case 'account.unused': {
+      const d = envelope.data;
+      return {
+        subject: `[Tessera] ${envelope.api}: "${d.accountName}" has not been used for ${d.unusedForDays} day(s)`,
+        text: `A service account has not been used for a long time. Disable it if it is no longer needed.\n\n${lines([
+          ['API', envelope.api],
+          ['Service account', `${d.accountName} (${d.accountId})`],
+          ['Client ID', d.clientId],
+          ['Last used', d.lastUsedAt ?? 'never'],
+        ])}\n`,
+      };
+    }
+  }
+}
+
+function reminderSent(notification: NotificationRow, channel: AlertChannelRow, now: Date, random: RandomBytes): EventRow | null {
+  const envelope = WebhookEnvelope.parse(notification.payload);
+  if (envelope.type === 'account.unused') return null;
+  const subject = { accountId: envelope.data.accountId, secretId: envelope.data.secretId };
+  return {
+    id: newId('event', now, random),
+    api: notification.api,
+    type: 'reminder.sent',
+    occurredAt: now,
+    actor: { kind: 'system' },
+    source: { ip: null, userAgent: null },
+    subject,
+    accountId: envelope.data.accountId,
+    data: { secretId: envelope.data.secretId, reminderKey: notification.dedupeKey.slice(envelope.data.secretId.length + 1), channel: channel.kind },
+    publishedAt: null,
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'The webhook did not answer within 10 s.';
+  if (error instanceof Error) return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+  return 'Unknown error.';
+}

@@ -1,0 +1,21 @@
+import type { DeliveryJob } from '@tessera/contracts';
+
+/** Where the expiry scan hands deliveries to: BullMQ in distributed mode, this process when embedded. */
+export interface DeliveryQueue {
+  enqueue(job: DeliveryJob): Promise<void>;
+}
+
+/** An e-mail, as the delivery handler sends it. */
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** Sends e-mail (nodemailer over SMTP). */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** Reads back a webhook channel's signing secret (stored encrypted). */
+export type SecretOpener = (sealed: string) => string;

@@ -1,0 +1,6 @@
+export * from './handlers/ports';
+export * from './handlers/expiry-scan.handler';
+export * from './handlers/delivery.handler';
+export * from './embedded-worker';
+export * from './bullmq-worker';
+export * from './mailer';

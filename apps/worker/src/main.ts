@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { KeyEncryption, Store, openDatabase, pendingMigrations } from '@tessera/store';
+import pino from 'pino';
+import { randomBytes } from 'node:crypto';
+import { BullmqWorker } from './bullmq-worker';
+import { loadWorkerConfig } from './config/env';
+import { createMailer } from './mailer';
+
+/** The worker process of distributed mode: expiry scans and deliveries from BullMQ. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadWorkerConfig();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(78);
+  }
+  const logger = pino({ level: config.logLevel, redact: ['*.secret', '*.signingSecret', '*.password'] });
+  const orm = await openDatabase(config.database);
+  const pending = await pendingMigrations(orm);
+  if (pending.length > 0) {
+    logger.fatal('The database schema is not up to date: run `tessera migrate` first.');
+    await orm.close(true);
+    process.exit(1);
+  }
+  const store = new Store(orm);
+  const encryption = new KeyEncryption(Buffer.from(config.pepper, 'utf8'), 'webhook-secret-encryption');
+  const url = new URL(config.redisUrl);
+  const worker = new BullmqWorker(
+    { host: url.hostname, port: Number(url.port || 6379), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.username ? { username: decodeURIComponent(url.username) } : {}), ...(url.protocol === 'rediss:' ? { tls: {} } : {}), maxRetriesPerRequest: null },
+    {
+      store,
+      clock: { now: () => new Date() },
+      random: (n) => randomBytes(n),
+      mailer: config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null,
+      openSecret: (sealed) => encryption.decrypt(sealed),
+    },
+    config.scanIntervalSeconds * 1000,
+    { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
+  );
+  await worker.start();
+  logger.info(`Tessera worker started (scan every ${config.scanIntervalSeconds} s)`);
+  const stop = (signal: string): void => {
+    logger.info(`${signal} received: finishing jobs in progress`);
+    worker
+      .stop()
+      .then(() => store.close())
+      .then(() => {
+        logger.info('Tessera worker stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error(`Shutdown failed: ${String(error)}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,218 @@
+import { WEBHOOK_HEADERS, webhookSignedContent } from '@tessera/contracts';
+import { DEFAULT_API_POLICY, addSecret, createServiceAccount, newId, type SecretHasher } from '@tessera/domain';
+import { KeyEncryption, Store, migrate, openDatabase, type DatabaseTarget } from '@tessera/store';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DeliveryJob } from '@tessera/contracts';
+import { BullmqWorker, EmbeddedWorker, createMailer, handleDelivery, handleExpiryScan } from '../src';
+import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './sinks';
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DAY = 86_400_000;
+const random = (n: number) => randomBytes(n);
+const hasher: SecretHasher = {
+  hash: (p) => createHash('sha256').update(p).digest('hex'),
+  matches: (p, h) => createHash('sha256').update(p).digest('hex') === h,
+};
+
+async function postgresTarget(): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
+  const name = `tessera_worker_${randomBytes(5).toString('hex')}`;
+  const run = async (sql: string) => {
+    const c = new Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    await c.query(sql);
+    await c.end();
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { target: { dialect: 'postgresql', url: url.toString() }, drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Undoes the MIME encodings nodemailer uses for plain text: Q-encoded header words, quoted-printable body. */
+function decodeMail(raw: string): string {
+  const bytes = (text: string) => Buffer.from(text.replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+  return raw
+    .replace(/\r\n[ \t]+/g, ' ')
+    .replace(/\?=[ \t]+=\?UTF-8\?Q\?/gi, '') // adjacent encoded words join without the space between them
+    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_m, word: string) => bytes(word.replace(/_/g, ' ')))
+    .replace(/=\r\n/g, '')
+    .replace(/(=[0-9A-F]{2})+/g, (m) => bytes(m));
+}
+
+const TARGETS = [
+  { name: 'SQLite', open: async () => ({ target: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'tessera-worker-')), 'db.sqlite') } as DatabaseTarget, drop: async () => {} }) },
+  { name: 'PostgreSQL', open: postgresTarget },
+];
+
+describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
+  let store: Store;
+  let drop: () => Promise<void>;
+  let webhook: WebhookSink;
+  let mail: MailSink;
+  const pepper = randomBytes(32);
+  const sealer = new KeyEncryption(pepper, 'webhook-secret-encryption');
+  const signingSecret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const start = new Date('2027-03-01T09:00:00.000Z');
+  const clock = { current: start, now() { return this.current; } };
+  let secretId: string;
+  let expiresAt: Date;
+  let deps: Parameters<typeof handleDelivery>[1];
+  const queued: DeliveryJob[] = [];
+  const queue = { enqueue: async (job: DeliveryJob) => void queued.push(job) };
+
+  /** Runs a scan and delivers everything it queued, like a transport would. */
+  async function scanAndDeliver(): Promise<{ notices: number; outcomes: string[] }> {
+    queued.length = 0;
+    const { notices } = await handleExpiryScan({ scheduledAt: clock.now().toISOString() }, { ...deps, deliveries: queue });
+    const outcomes = [];
+    for (const job of [...queued]) outcomes.push(await handleDelivery(job, deps));
+    return { notices, outcomes };
+  }
+
+  async function rows<T>(sql: string): Promise<T[]> {
+    return store.orm.em.fork().getConnection().execute(sql) as Promise<T[]>;
+  }
+
+  beforeAll(async () => {
+    const opened = await open();
+    drop = opened.drop;
+    const orm = await openDatabase(opened.target);
+    await migrate(orm);
+    store = new Store(orm);
+    webhook = await startWebhookSink();
+    mail = await startMailSink();
+    deps = { store, clock, random, mailer: createMailer(mail.url, 'Tessera <tessera@test>'), openSecret: (s) => sealer.decrypt(s) };
+    const account = createServiceAccount({ api: 'shop', name: 'billing job', scopes: ['orders:read'] }, start, random);
+    if (!account.ok) throw account.error;
+    expiresAt = new Date(start.getTime() + 5 * DAY);
+    const secret = addSecret(account.value, [], { expiresAt }, { now: start, random, hasher, policy: DEFAULT_API_POLICY });
+    if (!secret.ok) throw secret.error;
+    secretId = secret.value.secret.id;
+    await store.transaction(async (tx) => {
+      await tx.apis.insert({ slug: 'shop', policy: { ...DEFAULT_API_POLICY, unusedAfterDays: 3650 }, createdAt: start, updatedAt: start });
+      await tx.accounts.insert({ ...account.value, lastUsedAt: start });
+      await tx.secrets.insert('shop', secret.value.secret);
+      for (const [kind, target, sealed] of [['webhook', webhook.url, sealer.encrypt(signingSecret)], ['email', 'security@shop.test', null]] as const) {
+        await tx.channels.insert({ id: newId('channel', start, random), api: 'shop', kind, target, encryptedSecret: sealed, createdAt: start });
+      }
+    });
+  });
+
+  afterAll(async () => {
+    await webhook?.close();
+    await mail?.close();
+    await store?.close();
+    await drop?.();
+  });
+
+  it('sends the 7-day reminder, never the 30-day one late, by signed webhook and e-mail', async () => {
+    const result = await scanAndDeliver();
+    expect(result).toEqual({ notices: 1, outcomes: ['delivered', 'delivered'] });
+    expect(webhook.requests).toHaveLength(1);
+    const { headers, body } = webhook.requests[0]!;
+    const envelope = JSON.parse(body);
+    expect(envelope).toMatchObject({ type: 'secret.expiring', api: 'shop', data: { secretId, thresholdDays: 7, daysLeft: 5, accountName: 'billing job', hint: expect.stringMatching(/^tsk_…/) } });
+    const id = headers[WEBHOOK_HEADERS.id.toLowerCase()] as string;
+    const timestamp = headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string;
+    const expected = createHmac('sha256', signingSecret).update(webhookSignedContent(id, timestamp, body)).digest('hex');
+    expect(headers[WEBHOOK_HEADERS.signature.toLowerCase()]).toBe(`v1=${expected}`);
+    expect(id).toBe(envelope.id);
+    expect(mail.messages).toHaveLength(1);
+    expect(mail.messages[0]!.to).toEqual(['security@shop.test']);
+    const message = decodeMail(mail.messages[0]!.raw);
+    expect(message).toMatch(/^Subject: \[Tessera\] shop: a secret of "billing job" expires in 5 day\(s\)$/m);
+    expect(message).toContain('A client secret expires soon. Add a new secret, move the callers to it, then disable the old one.');
+    expect(message).toContain(`Secret: tsk_…`);
+    expect(body + mail.messages[0]!.raw).not.toContain(signingSecret);
+  });
+
+  it('sends each threshold exactly once, even with scans running at the same time', async () => {
+    const twice = await Promise.all([scanAndDeliver(), handleExpiryScan({ scheduledAt: clock.now().toISOString() }, { ...deps, deliveries: queue })]);
+    expect(twice.map((r) => r.notices)).toEqual([0, 0]);
+    clock.current = new Date(expiresAt.getTime() - 12 * 3_600_000);
+    const concurrent = await Promise.all([handleExpiryScan({ scheduledAt: clock.now().toISOString() }, { ...deps, deliveries: queue }), handleExpiryScan({ scheduledAt: clock.now().toISOString() }, { ...deps, deliveries: queue })]);
+    expect(concurrent[0].notices + concurrent[1].notices).toBe(1);
+    const notices = await rows<{ dedupe_key: string }>(`select dedupe_key from notification order by dedupe_key`);
+    expect(notices.map((n) => n.dedupe_key)).toEqual([`${secretId}:expiring:1`, `${secretId}:expiring:7`]);
+  });
+
+  it('retries a failed webhook later and gives the reason, then delivers', async () => {
+    for (const job of [...queued]) await handleDelivery(job, deps); // deliver the 1-day notice
+    webhook.status = 500;
+    clock.current = new Date(expiresAt.getTime() + 60_000);
+    const failed = await scanAndDeliver();
+    expect(failed.notices).toBe(1);
+    expect(failed.outcomes.sort()).toEqual(['delivered', 'retry']);
+    const [pending] = await rows<{ status: string; attempts: number; last_error: string }>(`select status, attempts, last_error from delivery where status = 'pending'`);
+    expect(pending).toMatchObject({ status: 'pending', attempts: 1, last_error: 'The webhook answered HTTP 500.' });
+    expect((await scanAndDeliver()).outcomes).toEqual([]); // not due yet
+    webhook.status = 200;
+    clock.current = new Date(clock.current.getTime() + 31_000);
+    expect(await scanAndDeliver()).toEqual({ notices: 0, outcomes: ['delivered'] });
+    const last = JSON.parse(webhook.requests.at(-1)!.body);
+    expect(last).toMatchObject({ type: 'secret.expired', data: { secretId } });
+  });
+
+  it('records the expiry and every reminder sent in the audit trail', async () => {
+    const events = await store.session().events.list('shop', { limit: 50 });
+    const types = events.map((e) => e.type);
+    expect(types.filter((t) => t === 'secret.expired')).toHaveLength(1);
+    const sent = events.filter((e) => e.type === 'reminder.sent').map((e) => `${e.data.reminderKey}/${e.data.channel}`).sort();
+    expect(sent).toEqual(['expired/email', 'expired/webhook', 'expiring:1/email', 'expiring:1/webhook', 'expiring:7/email', 'expiring:7/webhook']);
+    expect(events.every((e) => e.actor.kind === 'system')).toBe(true);
+  });
+
+  it('reports an account unused past the policy, once per idle period', async () => {
+    await store.session().apis.update({ slug: 'shop', policy: { ...DEFAULT_API_POLICY, unusedAfterDays: 30 }, createdAt: start, updatedAt: start });
+    clock.current = new Date(start.getTime() + 40 * DAY);
+    const first = await scanAndDeliver();
+    expect(first.notices).toBe(1);
+    expect(JSON.parse(webhook.requests.at(-1)!.body)).toMatchObject({ type: 'account.unused', data: { accountName: 'billing job', unusedForDays: 40 } });
+    expect((await scanAndDeliver()).notices).toBe(0);
+  });
+
+  it.runIf(name === 'PostgreSQL')('runs on BullMQ workers: a scheduled scan delivers to the webhook', async () => {
+    const account = createServiceAccount({ api: 'shop', name: 'queue job', scopes: [] }, clock.now(), random);
+    if (!account.ok) throw account.error;
+    const secret = addSecret(account.value, [], { expiresAt: new Date(clock.now().getTime() + 2 * DAY) }, { now: clock.now(), random, hasher, policy: DEFAULT_API_POLICY });
+    if (!secret.ok) throw secret.error;
+    await store.transaction(async (tx) => {
+      await tx.accounts.insert({ ...account.value, lastUsedAt: clock.now() });
+      await tx.secrets.insert('shop', secret.value.secret);
+    });
+    const url = new URL(REDIS_URL);
+    const before = webhook.requests.length;
+    const worker = new BullmqWorker({ host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, deps, 500, { info: () => {}, warn: () => {} }, `tessera-test-${randomBytes(4).toString('hex')}`);
+    await worker.start();
+    try {
+      await vi.waitFor(() => expect(webhook.requests.slice(before).map((r) => JSON.parse(r.body).data.secretId)).toContain(secret.value.secret.id), { timeout: 15_000, interval: 200 });
+    } finally {
+      await worker.purge();
+      await worker.stop();
+    }
+  });
+
+  it('runs embedded: the timer scans and delivers in-process', async () => {
+    const account = createServiceAccount({ api: 'shop', name: 'embedded job', scopes: [] }, clock.now(), random);
+    if (!account.ok) throw account.error;
+    const secret = addSecret(account.value, [], { expiresAt: new Date(clock.now().getTime() + 3 * DAY) }, { now: clock.now(), random, hasher, policy: DEFAULT_API_POLICY });
+    if (!secret.ok) throw secret.error;
+    await store.transaction(async (tx) => {
+      await tx.accounts.insert({ ...account.value, lastUsedAt: clock.now() });
+      await tx.secrets.insert('shop', secret.value.secret);
+    });
+    const worker = new EmbeddedWorker(deps, 200, { info: () => {}, warn: () => {} });
+    worker.start();
+    try {
+      await vi.waitFor(() => expect(webhook.requests.map((r) => JSON.parse(r.body).data.secretId)).toContain(secret.value.secret.id), { timeout: 10_000, interval: 100 });
+    } finally {
+      await worker.stop();
+    }
+  });
+});
