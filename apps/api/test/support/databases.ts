@@ -80,7 +80,7 @@ export async function sql<T = Record<string, unknown>>(db: TestDatabase, text: s
 
 /** Every row of every Tessera table as text: what a leak scan of the database reads. */
 export async function dumpDatabase(db: TestDatabase): Promise<string> {
-  const tables = ['api', 'service_account', 'secret', 'signing_key', 'event', 'revocation', 'document'];
+  const tables = ['api', 'service_account', 'secret', 'signing_key', 'event', 'revocation', 'document', 'alert_channel', 'notification', 'delivery'];
   const parts: string[] = [];
   for (const table of tables) parts.push(JSON.stringify(await sql(db, `select * from ${table}`)));
   if (db.kind === 'sqlite') {
