@@ -9,6 +9,8 @@ type SubjectOf = { accountId?: string; secretId?: string; keyId?: string };
 
 const FLUSH_INTERVAL_MS = 250;
 const FLUSH_BATCH = 500;
+/** While the database is unreachable, at most this many events wait in memory. */
+const MAX_BUFFERED = 200_000;
 
 /**
  * Writes domain events, the audit trail and outbox in one. State changes record their events in
@@ -89,6 +91,11 @@ export class EventWriter implements OnApplicationShutdown {
     } catch (error) {
       this.logger.error(`Writing ${events.length} authentication events failed; will retry: ${String(error)}`);
       this.buffer = events.concat(this.buffer);
+      if (this.buffer.length > MAX_BUFFERED) {
+        const dropped = this.buffer.length - MAX_BUFFERED;
+        this.buffer = this.buffer.slice(dropped);
+        this.logger.error(`The database has been unreachable too long: dropped the ${dropped} oldest authentication events.`);
+      }
       for (const [id, at] of accounts) if (!this.accountTouches.has(id)) this.accountTouches.set(id, at);
       for (const [id, at] of secrets) if (!this.secretTouches.has(id)) this.secretTouches.set(id, at);
       this.timer ??= setTimeout(() => void this.flush(), 1_000);

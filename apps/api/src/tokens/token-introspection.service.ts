@@ -34,7 +34,7 @@ export class TokenIntrospection {
     const verification = await this.verifier.verify(token);
     if (!verification.ok) return 'inactive';
     const c = verification.claims;
-    const isAdmin = caller.scopes.includes(ADMIN_SCOPE as never);
+    const isAdmin = (caller.scopes as readonly string[]).includes(ADMIN_SCOPE);
     if (c.aud !== caller.api || (c.client_id !== caller.clientId && !isAdmin)) return 'not_yours';
     const message = await this.store.transaction(async (tx) => {
       const revoked = await this.revocations.record(tx, 'token', c.jti, c.aud);
