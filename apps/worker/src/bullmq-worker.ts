@@ -17,6 +17,7 @@ export class BullmqWorker {
   private readonly reminders: Queue;
   private readonly deliveries: Queue;
   private readonly workers: Worker[] = [];
+  private scheduleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly connection: ConnectionOptions,
@@ -31,7 +32,13 @@ export class BullmqWorker {
   }
 
   async start(): Promise<void> {
-    await this.reminders.upsertJobScheduler(SCAN, { every: this.intervalMs }, { name: SCAN, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    const schedule = () => this.reminders.upsertJobScheduler(SCAN, { every: this.intervalMs }, { name: SCAN, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    await schedule();
+    // Redis may restart empty (it keeps no state Tessera needs): put the schedule back regularly.
+    this.scheduleTimer = setInterval(() => {
+      schedule().catch((error: unknown) => this.log.warn(`Re-creating the scan schedule failed: ${String(error)}`));
+    }, Math.max(this.intervalMs, 60_000));
+    this.scheduleTimer.unref();
     const enqueue = async (job: DeliveryJob): Promise<void> => {
       await this.deliveries.add(DELIVER, job, { jobId: `${job.eventId}.${job.channelId}.a${job.attempt}`, removeOnComplete: 1000, removeOnFail: 1000 });
     };
@@ -46,12 +53,22 @@ export class BullmqWorker {
         },
         { connection: this.connection, prefix: this.prefix, concurrency: 1 },
       ),
-      new Worker(QUEUE_NAMES.deliveries, async (job) => handleDelivery(DeliveryJob.parse(job.data), this.deps), { connection: this.connection, prefix: this.prefix, concurrency: 8 }),
+      new Worker(
+        QUEUE_NAMES.deliveries,
+        async (job) => {
+          const payload = DeliveryJob.parse(job.data);
+          const outcome = await handleDelivery(payload, this.deps);
+          if (outcome === 'retry' || outcome === 'failed') this.log.warn(`Delivery of ${payload.eventId} to ${payload.channelId}: ${outcome} (see the delivery table)`);
+          return outcome;
+        },
+        { connection: this.connection, prefix: this.prefix, concurrency: 8 },
+      ),
     );
     for (const worker of this.workers) worker.on('failed', (job, error) => this.log.warn(`Job ${job?.name ?? '?'} failed: ${error.message}`));
   }
 
   async stop(): Promise<void> {
+    if (this.scheduleTimer) clearInterval(this.scheduleTimer);
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all([this.reminders.close(), this.deliveries.close()]);
   }

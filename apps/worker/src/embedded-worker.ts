@@ -68,6 +68,9 @@ export class EmbeddedWorker {
     while (this.running.size < this.concurrency && this.pending.length > 0 && !this.stopped) {
       const job = this.pending.shift()!;
       const run = handleDelivery(job, this.deps)
+        .then((outcome) => {
+          if (outcome === 'retry' || outcome === 'failed') this.log.warn(`Delivery of ${job.eventId} to ${job.channelId}: ${outcome} (see the delivery table)`);
+        })
         .catch((error: unknown) => this.log.warn(`Delivery failed: ${String(error)}`))
         .finally(() => {
           this.running.delete(run);
