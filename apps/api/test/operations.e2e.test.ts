@@ -63,21 +63,34 @@ describe('operations', () => {
     expect(metrics.text).not.toContain(admin.clientSecret);
   });
 
-  it('throttles repeated failures per client ID with 429 and Retry-After, even for the right secret', async () => {
+  it('throttles failures per client ID with 429 and Retry-After, without locking out the right secret', async () => {
     const admin = await bootstrap(server, 'throttle-api');
     for (let i = 0; i < 3; i++) {
       expect((await request(`${server.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: 'wrong' } })).status).toBe(401);
     }
-    const blocked = await request(`${server.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: admin.clientSecret } });
+    const blocked = await request(`${server.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: 'wrong' } });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(blocked.body.error.code).toBe('AUTH.THROTTLED');
-    const oauth = await request(`${server.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret } });
+    const oauth = await request(`${server.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: 'tsk_wrong' } });
     expect(oauth.status).toBe(429);
     expect(oauth.body.error).toBe('invalid_request');
-    // Another client is not affected.
-    const other = await bootstrap(server, 'throttle-api');
-    expect((await request(`${server.url}/System/UserAccount`, { json: { clientId: other.clientId, clientSecret: other.clientSecret } })).status).toBe(200);
+    // Knowing a client ID (it is public) must not let anyone lock that service out.
+    expect((await request(`${server.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: admin.clientSecret } })).status).toBe(200);
+    expect((await request(`${server.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret } })).status).toBe(200);
+  });
+
+  it('throttles an address over its limit before doing any work, right secret or not', async () => {
+    const own = await startTessera(await createSqliteDatabase(), { TESSERA_THROTTLE_PER_ADDRESS: '4' });
+    try {
+      const admin = await bootstrap(own, 'address-api');
+      for (let i = 0; i < 4; i++) await request(`${own.url}/System/UserAccount`, { json: { clientId: `tci_${'0'.repeat(21)}${i}`, clientSecret: 'wrong' } });
+      const blocked = await request(`${own.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret: admin.clientSecret } });
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await own.stop();
+    }
   });
 
   it('answers unknown routes and bad bodies with JSON 4xx, never a stack trace', async () => {

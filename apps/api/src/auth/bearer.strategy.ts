@@ -15,7 +15,7 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
 
   async validate(request: FastifyRequest, token: string): Promise<Principal> {
     // Tokens in URLs end up in logs and caches (RFC 6750 §5.3): only the header is accepted.
-    if (!request.headers.authorization) {
+    if (!/^bearer\s/i.test(request.headers.authorization ?? '')) {
       throw new BearerException('invalid_request', 'Send the access token in the Authorization header.');
     }
     const verification = await this.verifier.verify(token);

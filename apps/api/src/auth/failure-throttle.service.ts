@@ -7,8 +7,9 @@ import type { FailureCounter } from './failure-throttle';
 export const FAILURE_COUNTER = Symbol('FAILURE_COUNTER');
 
 /**
- * Throttles failed authentications per client ID and per address: past the limit in a window,
- * every attempt (even a correct one) gets 429 with Retry-After until the window ends. Failures
+ * Throttles failed authentications per client ID and per address: past its limit in a window, an
+ * address gets 429 with Retry-After for every attempt until the window ends, and a client ID gets
+ * 429 instead of 401 for its failed attempts (never for its right secret). Failures
  * are counted in memory (embedded) or Redis (distributed); a key that crosses its limit is
  * announced to every process, so checking a request is a local look-up, not a Redis round trip.
  */
@@ -27,11 +28,20 @@ export class FailureThrottle {
     });
   }
 
-  /** Seconds until the client ID and address may try again; 0 when neither is blocked. */
-  retryAfter(clientId: string, ip: string | null): number {
+  /** Seconds until the address may try again; 0 when it is not blocked. */
+  addressRetryAfter(ip: string | null): number {
+    return ip ? this.retryAfter(`ip:${ip}`) : 0;
+  }
+
+  /** Seconds until failures of this client ID stop being answered with 429; 0 when not blocked. */
+  clientRetryAfter(clientId: string): number {
+    return this.retryAfter(clientKey(clientId));
+  }
+
+  private retryAfter(key: string): number {
     if (this.blocked.size === 0) return 0;
     const now = Date.now();
-    const until = Math.max(this.until(clientKey(clientId), now), ip ? this.until(`ip:${ip}`, now) : 0);
+    const until = this.until(key, now);
     return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 

@@ -122,8 +122,10 @@ export class TokenService {
 
   /**
    * Checks a client ID and secret (also used by introspection and revocation, where the caller
-   * authenticates as a client). Failures are throttled per client ID and per address, and
-   * recorded with their real reason.
+   * authenticates as a client). Failures are recorded with their real reason and counted per
+   * client ID and per address. An address over its limit is refused before any work; a client ID
+   * over its limit only turns further *failures* into 429 — its right secret still works, so
+   * nobody can lock a service out by knowing its (public) client ID.
    */
   async authenticateClient(
     clientId: string,
@@ -131,15 +133,15 @@ export class TokenService {
     grant: TokenGrant | 'introspection',
     context: AuditContext,
   ): Promise<ClientAuthentication> {
-    const retryAfter = this.throttle.retryAfter(clientId, context.source.ip);
-    if (retryAfter > 0) {
-      this.recordFailure(null, clientId, 'THROTTLED', grant, context);
-      return { ok: false, failure: { kind: 'throttled', retryAfterSeconds: retryAfter } };
+    const addressBlocked = this.throttle.addressRetryAfter(context.source.ip);
+    if (addressBlocked > 0) {
+      // Counted, not recorded: a blocked address must not be able to fill the audit trail.
+      this.metrics.authenticationFailures.inc({ api: '', grant, reason: 'THROTTLED' });
+      return { ok: false, failure: { kind: 'throttled', retryAfterSeconds: addressBlocked } };
     }
     const parsed = parseSecret(clientSecret);
     if (!parsed.ok || !isClientId(clientId)) {
-      await this.fail(null, clientId, parsed.ok ? 'UNKNOWN_CLIENT' : 'SECRET_MALFORMED', grant, context);
-      return { ok: false, failure: { kind: 'invalid_client' } };
+      return this.fail(null, clientId, parsed.ok ? 'UNKNOWN_CLIENT' : 'SECRET_MALFORMED', grant, context);
     }
     const hash = this.hasher.hash(parsed.value.plaintext);
     const cached = this.credentials.get(hash, clientId);
@@ -160,8 +162,7 @@ export class TokenService {
     });
     if (decision.accepted && !cached) this.credentials.set(hash, decision.account, decision.secret);
     if (!decision.accepted) {
-      await this.fail(account, clientId, decision.reason, grant, context, secret?.accountId === account?.id ? secret?.id : undefined);
-      return { ok: false, failure: { kind: 'invalid_client' } };
+      return this.fail(account, clientId, decision.reason, grant, context, secret?.accountId === account?.id ? secret?.id : undefined);
     }
     return { ok: true, account: decision.account, secretId: decision.secret.id };
   }
@@ -173,9 +174,12 @@ export class TokenService {
     grant: TokenGrant | 'introspection',
     context: AuditContext,
     secretId?: string,
-  ): Promise<void> {
+  ): Promise<ClientAuthentication> {
+    // Blocked already before this failure: the limit allows that many failures answered 401.
+    const retryAfterSeconds = this.throttle.clientRetryAfter(clientId);
     await this.throttle.fail(clientId, context.source.ip);
     this.recordFailure(account, clientId, reason, grant, context, secretId);
+    return { ok: false, failure: retryAfterSeconds > 0 ? { kind: 'throttled', retryAfterSeconds } : { kind: 'invalid_client' } };
   }
 
   private recordFailure(
@@ -190,7 +194,9 @@ export class TokenService {
     const subject = account ? { accountId: account.id, ...(secretId ? { secretId } : {}) } : {};
     this.events.enqueue(
       this.events.event('authentication.failed', account?.api ?? null, context, subject, {
-        clientId: clientId.length > 0 ? clientId.slice(0, 256) : null,
+        // Only a well-formed client ID is kept: whatever else a caller sends (a secret pasted in
+        // the wrong field, control characters) never reaches the audit trail.
+        clientId: isClientId(clientId) ? clientId : null,
         reason,
         grant,
       }),
