@@ -12,6 +12,16 @@ import { PinoNestLogger, createLogger } from './config/logger';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const processTag = randomBytes(4).toString('base64url');
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+function safeDecode(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url; // malformed escapes are the router's to refuse
+  }
+}
 
 function childLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   return ['trace', 'debug', 'info'].includes(logger.level) ? logger.child(bindings, options) : logger;
@@ -30,6 +40,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     genReqId: () => `req_${processTag}${(requestCounter++).toString(36)}`,
     requestIdHeader: false,
     return503OnClosing: true,
+    // Behind a load balancer, the client's address (throttling, audit) comes from X-Forwarded-For.
+    trustProxy: config.trustProxy,
     // Above "info" no request is logged: skip building a child logger per request (measurable on
     // the token hot path); warnings and errors still name the request id in their message.
     childLoggerFactory,
@@ -44,6 +56,12 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    // No identifier, cursor or filter of ours contains a control character; refusing them here
+    // keeps them away from every database (PostgreSQL rejects NUL in text) with one rule.
+    if (CONTROL_CHARACTER.test(safeDecode(request.url))) {
+      reply.code(400).send({ error: { code: 'REQUEST.VALIDATION_FAILED', message: 'The URL contains a control character.', requestId: request.id } });
+      return;
+    }
     done();
   });
   // OAuth endpoints take application/x-www-form-urlencoded (RFC 6749 §4.4.2). A repeated field

@@ -158,6 +158,21 @@ describe.each(TARGETS)('token service on $name', (target) => {
       expect(reasons).toEqual(expect.arrayContaining(['SECRET_NOT_OF_ACCOUNT', 'SECRET_MALFORMED', 'UNKNOWN_CLIENT', 'SECRET_DISABLED', 'SECRET_EXPIRED']));
     });
 
+    it('keeps writing the audit trail after hostile client IDs (NUL bytes, a pasted secret)', async () => {
+      const count = async () => Number((await sql<{ n: number | string }>(db, "select count(*) as n from event where type = 'token.issued'"))[0]!.n);
+      const before = await count();
+      for (const clientId of ['x\u0000y', reader.clientSecret, '\u0000']) {
+        expect((await request(`${server.url}/System/UserAccount`, { json: { clientId, clientSecret: reader.clientSecret } })).status).toBe(401);
+      }
+      await tokenFor(server, reader.clientId, reader.clientSecret);
+      await vi.waitFor(async () => expect(await count()).toBe(before + 1), { timeout: 5_000, interval: 100 });
+      const failures = await sql<{ data: unknown }>(db, "select data from event where type = 'authentication.failed'");
+      const recorded = failures.map((row) => JSON.stringify(row.data));
+      expect(recorded.some((text) => text.includes(reader.clientSecret))).toBe(false);
+      expect(await request(`${server.url}/apis/my-api/service-accounts/%00`, { token: adminToken })).toMatchObject({ status: 400 });
+      expect(await request(`${server.url}/my-api/products`, { token: adminToken, json: { name: 'a\u0000b' } })).toMatchObject({ status: 403 });
+    });
+
     it('rejects bad seed bodies with a 400 naming the field', async () => {
       const missing = await request(`${server.url}/System/UserAccount`, { json: { clientId: reader.clientId } });
       expect(missing.status).toBe(400);

@@ -14,7 +14,9 @@ const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX
 const MAX_DOCUMENT_BYTES = 16 * 1024;
 const DocumentBody = z
   .record(z.string(), z.unknown())
-  .refine((body) => JSON.stringify(body).length <= MAX_DOCUMENT_BYTES, { message: `must be at most ${MAX_DOCUMENT_BYTES} bytes of JSON` });
+  .refine((body) => JSON.stringify(body).length <= MAX_DOCUMENT_BYTES, { message: `must be at most ${MAX_DOCUMENT_BYTES} bytes of JSON` })
+  // PostgreSQL's jsonb cannot hold a NUL character: refuse it on every database alike.
+  .refine((body) => !JSON.stringify(body).includes('\\u0000'), { message: 'must not contain NUL characters' });
 const StoredDocument = z.looseObject({ id: z.string(), createdAt: z.string() });
 
 /**

@@ -15,6 +15,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Apply pending migrations at start (embedded SQLite only, unless forced). */
   readonly migrateOnStart: boolean;
+  /** Take the client address from X-Forwarded-For (set only behind a proxy you control). */
+  readonly trustProxy: boolean;
   /** Failed authentications allowed per client ID / per address per window before 429. */
   readonly throttle: { readonly perClient: number; readonly perAddress: number; readonly windowSeconds: number };
   /** Reminders and alerts: where e-mail goes out, and how often secrets are scanned. */
@@ -39,6 +41,7 @@ const Env = z.object({
   TESSERA_PEPPER: z.string().min(32, 'must be at least 32 characters of random key material').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TESSERA_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
+  TESSERA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   TESSERA_THROTTLE_PER_CLIENT: z.coerce.number().int().min(1).default(10),
   TESSERA_THROTTLE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   TESSERA_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pepper: e.TESSERA_PEPPER ?? null,
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.TESSERA_MIGRATE_ON_START ? e.TESSERA_MIGRATE_ON_START === 'true' : embedded,
+    trustProxy: e.TESSERA_TRUST_PROXY === 'true',
     throttle: {
       perClient: e.TESSERA_THROTTLE_PER_CLIENT,
       perAddress: e.TESSERA_THROTTLE_PER_ADDRESS,

@@ -76,6 +76,24 @@ export class EventWriter implements OnApplicationShutdown {
     await this.flush();
   }
 
+  /** The events that could not be written, or null when nothing could (the database is down). */
+  private async writeOneByOne(events: EventRow[], accounts: Map<string, Date>, secrets: Map<string, Date>): Promise<EventRow[] | null> {
+    try {
+      await this.store.writeUsage({ events: [], accountsUsed: accounts, secretsUsed: secrets });
+    } catch {
+      return null;
+    }
+    const refused: EventRow[] = [];
+    for (const event of events) {
+      try {
+        await this.store.writeUsage({ events: [event], accountsUsed: new Map(), secretsUsed: new Map() });
+      } catch {
+        refused.push(event);
+      }
+    }
+    return refused.length === events.length && events.length > 0 ? null : refused;
+  }
+
   private async flushOnce(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -89,6 +107,13 @@ export class EventWriter implements OnApplicationShutdown {
     try {
       await this.store.writeUsage({ events, accountsUsed: accounts, secretsUsed: secrets });
     } catch (error) {
+      // One bad row must not hold the others back forever: write them one by one and set aside
+      // only those that can never be written. When none can be written, the database is down.
+      const unwritable = await this.writeOneByOne(events, accounts, secrets);
+      if (unwritable !== null) {
+        if (unwritable.length > 0) this.logger.error(`Dropped ${unwritable.length} authentication event(s) the database refused: ${unwritable.map((e) => e.id).join(', ')}`);
+        return;
+      }
       this.logger.error(`Writing ${events.length} authentication events failed; will retry: ${String(error)}`);
       this.buffer = events.concat(this.buffer);
       if (this.buffer.length > MAX_BUFFERED) {
