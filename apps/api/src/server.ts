@@ -66,7 +66,12 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   });
   // OAuth endpoints take application/x-www-form-urlencoded (RFC 6749 §4.4.2). A repeated field
   // becomes an array so that the endpoint can refuse it (RFC 6749 §3.2).
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    // Forms are the OAuth endpoints' format; every other route speaks JSON.
+    if (!request.url.startsWith('/oauth/')) {
+      done(Object.assign(new Error('Unsupported Content-Type; send application/json.'), { statusCode: 415 }), undefined);
+      return;
+    }
     const fields: Record<string, string | string[]> = {};
     for (const [name, value] of new URLSearchParams(body as string)) {
       const existing = fields[name];

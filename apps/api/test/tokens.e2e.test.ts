@@ -318,6 +318,19 @@ describe.each(TARGETS)('token service on $name', (target) => {
       expectInvalidToken(await call(live));
     });
 
+    it('accepts a token issued right after a secret is enabled again, and still refuses the older one', async () => {
+      const client = await createClient(server, adminToken, 'my-api', ['products:read'], 'flapping');
+      plaintexts.push(client.clientSecret);
+      const secretUrl = `${server.url}/apis/my-api/service-accounts/${client.accountId}/secrets/${client.secretId}`;
+      const before = await tokenFor(server, client.clientId, client.clientSecret);
+      await request(secretUrl, { method: 'PATCH', token: adminToken, json: { status: 'disabled' } });
+      await request(secretUrl, { method: 'PATCH', token: adminToken, json: { status: 'enabled' } });
+      const after = await tokenFor(server, client.clientId, client.clientSecret); // same second, most likely
+      plaintexts.push(before, after);
+      expect((await call(after)).status).toBe(200);
+      expectInvalidToken(await call(before));
+    });
+
     it('rejects the live tokens of an account once it is disabled', async () => {
       const client = await createClient(server, adminToken, 'my-api', ['products:read'], 'account disabled');
       const live = await tokenFor(server, client.clientId, client.clientSecret);

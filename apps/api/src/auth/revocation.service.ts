@@ -4,6 +4,7 @@ import { Store, type RevocationRow, type StoreSession } from '@tessera/store';
 import { CLOCK, CONFIG } from '../common/tokens';
 import type { Config } from '../config/env';
 import { InvalidationBus, type Invalidation, type RevocationKind } from '../cluster/invalidation-bus';
+import { jtiIssuedAt } from '../tokens/jti';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens/signing-keys.service';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -24,7 +25,7 @@ export interface RevocableToken {
 @Injectable()
 export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RevocationService.name);
-  /** key `kind:value` → revoked-at (seconds) and expiry (ms). */
+  /** key `kind:value` → revoked-at and expiry (ms since the epoch). */
   private readonly revoked = new Map<string, { revokedAt: number; expiresAt: number }>();
   private lastPoll = new Date(0);
   private lastPurge = 0;
@@ -82,18 +83,20 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   isRevoked(token: RevocableToken): boolean {
     if (this.revoked.size === 0) return false;
     if (this.revoked.has(`token:${token.jti}`)) return true;
+    // Our jti carries the issue time to the millisecond; for any other, assume the end of `iat`'s second.
+    const issuedAt = jtiIssuedAt(token.jti) ?? token.iat * 1000 + 999;
     const bySecret = this.revoked.get(`secret:${token.secret_id}`);
-    if (bySecret && token.iat <= bySecret.revokedAt) return true;
+    if (bySecret && issuedAt <= bySecret.revokedAt) return true;
     const byClient = this.revoked.get(`client:${token.client_id}`);
-    return byClient !== undefined && token.iat <= byClient.revokedAt;
+    return byClient !== undefined && issuedAt <= byClient.revokedAt;
   }
 
-  /** Whether the secret or client was revoked at or after `sinceSeconds` (cached credentials loaded before it are stale). */
-  revokedSince(secretId: string, clientId: string, sinceSeconds: number): boolean {
+  /** Whether the secret or client was revoked at or after `since` (ms; cached credentials loaded before it are stale). */
+  revokedSince(secretId: string, clientId: string, since: number): boolean {
     if (this.revoked.size === 0) return false;
     const bySecret = this.revoked.get(`secret:${secretId}`);
     const byClient = this.revoked.get(`client:${clientId}`);
-    return (bySecret !== undefined && bySecret.revokedAt >= sinceSeconds) || (byClient !== undefined && byClient.revokedAt >= sinceSeconds);
+    return (bySecret !== undefined && bySecret.revokedAt >= since) || (byClient !== undefined && byClient.revokedAt >= since);
   }
 
   /** Reads revocations made since the last poll (with a margin for clock and commit order). */
@@ -126,7 +129,7 @@ function toMessage(row: RevocationRow): Invalidation {
     type: 'revoked',
     kind: row.kind as RevocationKind,
     value: row.value,
-    revokedAt: Math.floor(row.revokedAt.getTime() / 1000),
+    revokedAt: row.revokedAt.getTime(),
     expiresAt: row.expiresAt.getTime(),
   };
 }

@@ -119,7 +119,14 @@ export function buildProgram(config: () => Config): Command {
     .command('list')
     .description('list the published signing keys')
     .action(async () => {
-      print(await withApp(config(), async (app) => app.get(SigningKeysService).publicJwks().map((k) => ({ kid: k.kid, alg: k.alg }))), json());
+      print(
+        await withApp(config(), async (app) => {
+          const keys = app.get(SigningKeysService);
+          const active = keys.current().kid;
+          return keys.publicJwks().map((k) => ({ kid: k.kid, alg: k.alg, active: k.kid === active }));
+        }),
+        json(),
+      );
     });
 
   program
@@ -135,12 +142,14 @@ export function buildProgram(config: () => Config): Command {
   const apis = program.command('apis').description('APIs (tenants) and their policies');
   apis
     .command('show')
+    .description("show an API's policy")
     .argument('<api>', 'API slug')
     .action(async (api: string) => {
       print(presentApi(await withApp(config(), async (app) => unwrap(await app.get(ApisService).get(api)))), json());
     });
   apis
     .command('set')
+    .description("change an API's policy (only the options given)")
     .argument('<api>', 'API slug')
     .option('--token-lifetime <seconds>', 'access token lifetime', integer)
     .option('--reminder-days <days>', 'reminder thresholds, e.g. 30,7,1', (v) => list(v).map(integer))
@@ -164,6 +173,7 @@ export function buildProgram(config: () => Config): Command {
   const apiOption = () => new Option('--api <slug>', 'the API (tenant)').makeOptionMandatory();
   accounts
     .command('list')
+    .description('list the service accounts of an API')
     .addOption(apiOption())
     .addOption(new Option('--status <status>', 'filter by status').choices(['enabled', 'disabled']))
     .option('--q <text>', 'filter by name')
@@ -175,6 +185,7 @@ export function buildProgram(config: () => Config): Command {
     });
   accounts
     .command('create')
+    .description('create a service account')
     .addOption(apiOption())
     .requiredOption('--name <name>', 'account name')
     .option('--description <text>', 'description', '')
@@ -186,6 +197,7 @@ export function buildProgram(config: () => Config): Command {
   for (const status of ['enable', 'disable'] as const) {
     accounts
       .command(status)
+      .description(`${status} a service account${status === 'disable' ? ' (its tokens stop working at once)' : ''}`)
       .addOption(apiOption())
       .argument('<accountId>')
       .action(async (id: string, o: { api: string }) => {
@@ -197,6 +209,7 @@ export function buildProgram(config: () => Config): Command {
   }
   accounts
     .command('delete')
+    .description('delete a service account (none of its secrets may be enabled)')
     .addOption(apiOption())
     .argument('<accountId>')
     .action(async (id: string, o: { api: string }) => {
@@ -208,6 +221,7 @@ export function buildProgram(config: () => Config): Command {
   const accountOption = () => new Option('--account <accountId>', 'the service account').makeOptionMandatory();
   secrets
     .command('list')
+    .description("list an account's secrets (hints only)")
     .addOption(apiOption())
     .addOption(accountOption())
     .action(async (o: { api: string; account: string }) => {
@@ -216,6 +230,7 @@ export function buildProgram(config: () => Config): Command {
     });
   secrets
     .command('add')
+    .description('add a secret; it is printed this once')
     .addOption(apiOption())
     .addOption(accountOption())
     .option('--expires-at <date>', 'ISO-8601 expiry, or "never" where the policy allows (default: 2 years)', expiryOption)
@@ -228,6 +243,7 @@ export function buildProgram(config: () => Config): Command {
     });
   secrets
     .command('rotate')
+    .description('add a secret, optionally scheduling the older ones to be disabled')
     .addOption(apiOption())
     .addOption(accountOption())
     .option('--expires-at <date>', 'expiry of the new secret, or "never"', expiryOption)
@@ -255,6 +271,7 @@ export function buildProgram(config: () => Config): Command {
   for (const status of ['enable', 'disable'] as const) {
     secrets
       .command(status)
+      .description(`${status} a secret${status === 'disable' ? ' (its tokens stop working at once)' : ''}`)
       .addOption(apiOption())
       .addOption(accountOption())
       .argument('<secretId>')
@@ -267,6 +284,7 @@ export function buildProgram(config: () => Config): Command {
   }
   secrets
     .command('delete')
+    .description('delete a disabled secret')
     .addOption(apiOption())
     .addOption(accountOption())
     .argument('<secretId>')

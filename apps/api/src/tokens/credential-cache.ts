@@ -40,7 +40,8 @@ export class CredentialCache {
     const stale =
       Date.now() - entry.loadedAt > TTL_MS ||
       entry.account.clientId !== clientId ||
-      this.revocations.revokedSince(entry.secret.id, entry.account.clientId, Math.floor(entry.loadedAt / 1000) - 1);
+      // A second of margin for the clocks of other processes.
+      this.revocations.revokedSince(entry.secret.id, entry.account.clientId, entry.loadedAt - 1_000);
     if (stale) {
       this.entries.delete(hash);
       return null;

@@ -24,6 +24,7 @@ import { EventWriter } from '../events/event-writer.service';
 import { ApiPolicyCache } from '../management/api-policy.cache';
 import { Metrics } from '../ops/metrics';
 import { CredentialCache } from './credential-cache';
+import { newJti } from './jti';
 import { SigningKeysService } from './signing-keys.service';
 import { signAccessToken } from './token-signer';
 
@@ -100,7 +101,7 @@ export class TokenService {
       aud: account.api,
       client_id: account.clientId,
       scope,
-      jti: Buffer.from(this.random(16)).toString('base64url'),
+      jti: newJti(now, this.random),
       iat,
       exp: iat + lifetime,
       secret_id: secretId,
