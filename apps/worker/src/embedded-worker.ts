@@ -18,6 +18,7 @@ export class EmbeddedWorker {
   private scanning: Promise<unknown> | null = null;
   private readonly running = new Set<Promise<unknown>>();
   private readonly pending: DeliveryJob[] = [];
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly deps: Omit<DeliveryDependencies, 'fetch'>,
@@ -59,7 +60,8 @@ export class EmbeddedWorker {
   }
 
   private offer(job: DeliveryJob): void {
-    if (this.pending.some((p) => p.eventId === job.eventId && p.channelId === job.channelId)) return;
+    const key = `${job.eventId}.${job.channelId}`;
+    if (this.inFlight.has(key) || this.pending.some((p) => p.eventId === job.eventId && p.channelId === job.channelId)) return;
     this.pending.push(job);
     this.drain();
   }
@@ -67,12 +69,15 @@ export class EmbeddedWorker {
   private drain(): void {
     while (this.running.size < this.concurrency && this.pending.length > 0 && !this.stopped) {
       const job = this.pending.shift()!;
+      const key = `${job.eventId}.${job.channelId}`;
+      this.inFlight.add(key);
       const run = handleDelivery(job, this.deps)
         .then((outcome) => {
           if (outcome === 'retry' || outcome === 'failed') this.log.warn(`Delivery of ${job.eventId} to ${job.channelId}: ${outcome} (see the delivery table)`);
         })
         .catch((error: unknown) => this.log.warn(`Delivery failed: ${String(error)}`))
         .finally(() => {
+          this.inFlight.delete(key);
           this.running.delete(run);
           this.drain();
         });

@@ -8,6 +8,7 @@ import { jtiIssuedAt } from '../tokens/jti';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens/signing-keys.service';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+const FULL_RELOAD_INTERVAL_MS = 60_000;
 
 /** What of a token revocation looks at. */
 export interface RevocableToken {
@@ -29,6 +30,7 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private readonly revoked = new Map<string, { revokedAt: number; expiresAt: number }>();
   private lastPoll = new Date(0);
   private lastPurge = 0;
+  private lastFullLoad = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -102,7 +104,11 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   /** Reads revocations made since the last poll (with a margin for clock and commit order). */
   async poll(): Promise<void> {
     const now = this.clock.now();
-    const since = new Date(this.lastPoll.getTime() - 5_000);
+    // Incremental polls look back 5 s; once a minute every live row is read again, so a row
+    // stamped by a skewed clock or committed late is never missed for long.
+    const full = now.getTime() - this.lastFullLoad > FULL_RELOAD_INTERVAL_MS;
+    const since = full ? new Date(0) : new Date(this.lastPoll.getTime() - 5_000);
+    if (full) this.lastFullLoad = now.getTime();
     const rows = await this.store.session().revocations.since(since, now);
     for (const row of rows) this.apply(toMessage(row));
     this.lastPoll = now;

@@ -7,6 +7,8 @@ import type { Mailer, SecretOpener } from './ports';
 /** Attempts before a delivery is given up. */
 export const MAX_ATTEMPTS = 8;
 const WEBHOOK_TIMEOUT_MS = 10_000;
+/** How long a claimed attempt is hidden from sweeps (longer than any send can take). */
+const CLAIM_LEASE_MS = 5 * 60_000;
 
 export interface DeliveryDependencies {
   readonly store: Store;
@@ -36,9 +38,11 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
   const id = `${job.eventId}.${job.channelId}`;
   const delivery = await session.notifications.delivery(id);
   if (!delivery || delivery.status !== 'pending' || delivery.attempts + 1 !== job.attempt) return 'skipped';
+  const now = deps.clock.now();
+  // Claim this attempt first: a scan re-offering the same delivery meanwhile finds nothing to do.
+  if (!(await session.notifications.claimDelivery(id, delivery.attempts, new Date(now.getTime() + CLAIM_LEASE_MS)))) return 'skipped';
   const notification = await session.notifications.find(delivery.notificationId);
   const channel = notification && (await session.channels.find(notification.api, delivery.channelId));
-  const now = deps.clock.now();
   if (!notification || !channel) {
     await session.notifications.updateDelivery(id, { status: 'failed', lastError: 'The channel or notice no longer exists.' });
     return 'failed';

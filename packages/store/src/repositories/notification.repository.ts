@@ -45,6 +45,15 @@ export class NotificationRepository {
     return this.em.find(DeliveryEntity, { notificationId }, { disableIdentityMap: true });
   }
 
+  /**
+   * Takes a pending delivery for one attempt: only one caller wins (the row moves to the next
+   * attempt number and is hidden from sweeps until `leaseUntil`). Returns whether this caller won.
+   */
+  async claimDelivery(id: string, attempts: number, leaseUntil: Date): Promise<boolean> {
+    const changed = await this.em.nativeUpdate(DeliveryEntity, { id, status: 'pending', attempts }, { attempts: attempts + 1, nextAttemptAt: leaseUntil });
+    return changed === 1;
+  }
+
   async updateDelivery(id: string, fields: Partial<Pick<DeliveryRow, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'deliveredAt'>>): Promise<void> {
     await this.em.nativeUpdate(DeliveryEntity, { id }, fields);
   }
