@@ -188,6 +188,28 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
     expect(Date.now() - start).toBeLessThan(1_000);
   });
 
+  it('applies concurrent changes to one account one after the other: a disable is never lost', async () => {
+    const admin = await bootstrap(first, 'race-api');
+    const token = await tokenFor(first, admin.clientId, admin.clientSecret);
+    for (let round = 0; round < 10; round++) {
+      const client = await createClient(first, token, 'race-api', ['x:read'], `racer ${round}`);
+      const account = `${first.url}/apis/race-api/service-accounts/${client.accountId}`;
+      const secret = `${account}/secrets/${client.secretId}`;
+      const answers = await Promise.all([
+        request(account, { method: 'PATCH', token, json: { status: 'disabled' } }),
+        request(`${second.url}/apis/race-api/service-accounts/${client.accountId}`, { method: 'PATCH', token, json: { name: `renamed ${round}` } }),
+        request(secret, { method: 'PATCH', token, json: { status: 'disabled' } }),
+        request(`${second.url}/apis/race-api/service-accounts/${client.accountId}/secrets/${client.secretId}`, { method: 'PATCH', token, json: { description: 'x' } }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      const after = await request(account, { token });
+      expect(after.body).toMatchObject({ status: 'disabled', name: `renamed ${round}` });
+      const secrets = await request(`${account}/secrets`, { token });
+      expect(secrets.body.items[0]).toMatchObject({ status: 'disabled', description: 'x' });
+      expect((await request(`${first.url}/System/UserAccount`, { json: { clientId: client.clientId, clientSecret: client.clientSecret } })).status).toBe(401);
+    }
+  });
+
   it('rotates signing keys from the CLI: new tokens use the new key everywhere, old tokens stay valid', async () => {
     const admin = await bootstrap(first, 'keys-api');
     const before = await tokenFor(first, admin.clientId, admin.clientSecret);

@@ -43,7 +43,7 @@ export class ApisService {
   /** Applies a partial policy change, validated as a whole; every process sees it at once. */
   async update(slug: string, patch: Partial<ApiPolicy>, context: AuditContext): Promise<AppResult<Api>> {
     const result = await this.store.transaction(async (tx): Promise<AppResult<Api>> => {
-      const api = await tx.apis.find(slug);
+      const api = await tx.apis.lock(slug);
       if (!api) return { ok: false, error: notFound(`API "${slug}"`) };
       const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<ApiPolicy>;
       const policy = validatePolicy({ ...api.policy, ...defined });

@@ -191,14 +191,15 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async load(tx: StoreSession, api: string, accountId: string) {
-    const [apiRow, account] = await Promise.all([tx.apis.find(api), tx.accounts.find(api, accountId)]);
+    const account = await tx.accounts.lock(api, accountId);
+    const apiRow = await tx.apis.find(api);
     if (!apiRow || !account) return { ok: false as const, error: notFound(`Service account "${accountId}"`) };
     const secrets = await tx.secrets.listByAccount(api, account.id);
     return { ok: true as const, value: { account, policy: apiRow.policy, secrets } };
   }
 
   private async find(tx: StoreSession, api: string, accountId: string, secretId: string) {
-    const account = await tx.accounts.find(api, accountId);
+    const account = await tx.accounts.lock(api, accountId);
     if (!account) return { ok: false as const, error: notFound(`Service account "${accountId}"`) };
     const siblings = await tx.secrets.listByAccount(api, account.id);
     const secret = siblings.find((s) => s.id === secretId);

@@ -75,7 +75,7 @@ export class ServiceAccountsService {
   ): Promise<AppResult<ServiceAccount>> {
     const messages: Invalidation[] = [];
     const result = await this.store.transaction(async (tx): Promise<AppResult<ServiceAccount>> => {
-      const account = await tx.accounts.find(api, id);
+      const account = await tx.accounts.lock(api, id);
       if (!account) return { ok: false, error: notFound(`Service account "${id}"`) };
       const updated = updateServiceAccount(account, patch, this.clock.now());
       if (!updated.ok) return updated;
@@ -105,7 +105,7 @@ export class ServiceAccountsService {
   async delete(api: string, id: string, context: AuditContext): Promise<AppResult<true>> {
     const messages: Invalidation[] = [];
     const result = await this.store.transaction(async (tx): Promise<AppResult<true>> => {
-      const account = await tx.accounts.find(api, id);
+      const account = await tx.accounts.lock(api, id);
       if (!account) return { ok: false, error: notFound(`Service account "${id}"`) };
       const secrets = await tx.secrets.listByAccount(api, account.id);
       const allowed = canDeleteAccount(account, secrets);

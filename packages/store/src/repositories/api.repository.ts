@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { ApiEntity } from '../entities';
+import { lockFor } from '../locking';
 import { apiRowFields, toApi, type Api } from '../mappers';
 
 /** APIs (tenants) and their policies. */
@@ -8,6 +9,12 @@ export class ApiRepository {
 
   async find(slug: string): Promise<Api | null> {
     const row = await this.em.findOne(ApiEntity, { slug }, { disableIdentityMap: true });
+    return row ? toApi(row) : null;
+  }
+
+  /** Reads the API and locks its row until the transaction ends (policy changes apply one by one). */
+  async lock(slug: string): Promise<Api | null> {
+    const row = await this.em.findOne(ApiEntity, { slug }, { disableIdentityMap: true, ...lockFor(this.em) });
     return row ? toApi(row) : null;
   }
 

@@ -28,7 +28,7 @@ export class SecretRepository {
   }
 
   async update(api: string, secret: Secret, disableAt: Date | null = null): Promise<void> {
-    const { id, accountId, hash: _hash, createdAt: _createdAt, ...fields } = secretRowFields(api, secret, disableAt);
+    const { id, accountId, hash: _hash, createdAt: _createdAt, lastUsedAt: _lastUsedAt, ...fields } = secretRowFields(api, secret, disableAt);
     await this.em.nativeUpdate(SecretEntity, { api, accountId, id }, fields);
   }
 

@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { AccountId, ServiceAccount, Status } from '@tessera/domain';
 import { ServiceAccountEntity, type ServiceAccountRow } from '../entities';
+import { lockFor } from '../locking';
 import { serviceAccountRowFields, toServiceAccount } from '../mappers';
 
 /** Filters and cursor for listing the accounts of one API, newest last (ids sort by creation). */
@@ -25,6 +26,16 @@ export class ServiceAccountRepository {
 
   async find(api: string, id: string): Promise<ServiceAccount | null> {
     const row = await this.em.findOne(ServiceAccountEntity, { api, id }, { disableIdentityMap: true });
+    return row ? toServiceAccount(row) : null;
+  }
+
+  /**
+   * Reads the account and locks its row until the transaction ends (PostgreSQL `FOR UPDATE`;
+   * SQLite serialises writers anyway). Every change to an account or to its secrets takes this
+   * lock first, so concurrent changes apply one after the other and none is lost.
+   */
+  async lock(api: string, id: string): Promise<ServiceAccount | null> {
+    const row = await this.em.findOne(ServiceAccountEntity, { api, id }, { disableIdentityMap: true, ...lockFor(this.em) });
     return row ? toServiceAccount(row) : null;
   }
 
@@ -52,8 +63,9 @@ export class ServiceAccountRepository {
     await this.em.insert(ServiceAccountEntity, serviceAccountRowFields(account));
   }
 
+  /** Writes what management may change; never `lastUsedAt`, which usage batches own. */
   async update(account: ServiceAccount): Promise<void> {
-    const { id, api, clientId: _clientId, createdAt: _createdAt, ...fields } = serviceAccountRowFields(account);
+    const { id, api, clientId: _clientId, createdAt: _createdAt, lastUsedAt: _lastUsedAt, ...fields } = serviceAccountRowFields(account);
     await this.em.nativeUpdate(ServiceAccountEntity, { api, id }, fields);
   }
 
