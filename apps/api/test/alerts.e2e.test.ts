@@ -36,7 +36,8 @@ describe.each(TARGETS)('security contacts and reminders on $name', (target) => {
     sink = await webhookSink();
     // Embedded mode scans every second here, so the server itself delivers; distributed mode
     // leaves it to the worker processes (and `tessera reminders scan`).
-    server = await startTessera(db, { TESSERA_SCAN_INTERVAL_SECONDS: '1' });
+    // The sink listens on 127.0.0.1, so private networks are allowed here (refused by default).
+    server = await startTessera(db, { TESSERA_SCAN_INTERVAL_SECONDS: '1', TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
     admin = await bootstrap(server, 'my-api');
     token = await tokenFor(server, admin.clientId, admin.clientSecret);
   });

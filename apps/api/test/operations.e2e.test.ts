@@ -93,6 +93,17 @@ describe('operations', () => {
     }
   });
 
+  it('refuses webhook contacts on private addresses by default (SSRF)', async () => {
+    const admin = await bootstrap(server, 'ssrf-api');
+    const token = await tokenFor(server, admin.clientId, admin.clientSecret);
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:6379/', 'http://localhost:5432/', 'http://[::1]/']) {
+      const response = await request(`${server.url}/apis/ssrf-api/alert-channels`, { token, json: { kind: 'webhook', url } });
+      expect(response.status, url).toBe(400);
+      expect(response.body.error.issues[0].path).toBe('url');
+      expect(response.body.error.message).toContain('non-public address');
+    }
+  });
+
   it('answers unknown routes and bad bodies with JSON 4xx, never a stack trace', async () => {
     const unknown = await request(`${server.url}/nope`);
     expect(unknown.status).toBe(404);

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       random: (n) => randomBytes(n),
       mailer: config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null,
       openSecret: (sealed) => encryption.decrypt(sealed),
+      allowPrivateNetworks: config.allowPrivateNetworks,
     },
     config.scanIntervalSeconds * 1000,
     { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },

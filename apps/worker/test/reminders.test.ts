@@ -87,7 +87,8 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     store = new Store(orm);
     webhook = await startWebhookSink();
     mail = await startMailSink();
-    deps = { store, clock, random, mailer: createMailer(mail.url, 'Tessera <tessera@test>'), openSecret: (s) => sealer.decrypt(s) };
+    // The sinks listen on 127.0.0.1: private networks allowed here (the default refuses them).
+    deps = { store, clock, random, mailer: createMailer(mail.url, 'Tessera <tessera@test>'), openSecret: (s) => sealer.decrypt(s), allowPrivateNetworks: true };
     const account = createServiceAccount({ api: 'shop', name: 'billing job', scopes: ['orders:read'] }, start, random);
     if (!account.ok) throw account.error;
     expiresAt = new Date(start.getTime() + 5 * DAY);
@@ -214,5 +215,26 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     } finally {
       await worker.stop();
     }
+  });
+  it('refuses to call a webhook on a private address unless allowed, without retrying', async () => {
+    clock.current = new Date(clock.current.getTime() + 120_000);
+    const refused = await store.session().notifications.dueDeliveries(clock.now(), 10);
+    expect(refused).toEqual([]);
+    const strict = { ...deps, allowPrivateNetworks: false };
+    const account = createServiceAccount({ api: 'shop', name: 'ssrf probe', scopes: [] }, clock.now(), random);
+    if (!account.ok) throw account.error;
+    const secret = addSecret(account.value, [], { expiresAt: new Date(clock.now().getTime() + 2 * DAY) }, { now: clock.now(), random, hasher, policy: DEFAULT_API_POLICY });
+    if (!secret.ok) throw secret.error;
+    await store.transaction(async (tx) => {
+      await tx.accounts.insert({ ...account.value, lastUsedAt: clock.now() });
+      await tx.secrets.insert('shop', secret.value.secret);
+    });
+    queued.length = 0;
+    await handleExpiryScan({ scheduledAt: clock.now().toISOString() }, { ...strict, deliveries: queue });
+    const outcomes = [];
+    for (const job of [...queued]) outcomes.push(await handleDelivery(job, strict));
+    expect(outcomes.sort()).toEqual(['delivered', 'failed']); // e-mail goes out; the webhook is refused for good
+    const [row] = await rows<{ status: string; last_error: string }>(`select status, last_error from delivery where status = 'failed'`);
+    expect(row!.last_error).toContain('resolves to a non-public address (127.0.0.1)');
   });
 });

@@ -26,6 +26,8 @@ export interface Config {
     readonly scanIntervalSeconds: number;
     /** Run the worker's handlers in this process (embedded mode's default). */
     readonly embeddedWorker: boolean;
+    /** Allow webhook contacts on loopback and private addresses (refused by default: SSRF). */
+    readonly allowPrivateNetworks: boolean;
   };
 }
 
@@ -49,6 +51,7 @@ const Env = z.object({
   TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
   TESSERA_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   TESSERA_EMBEDDED_WORKER: z.enum(['true', 'false']).optional(),
+  TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
 });
 
 /** A configuration problem, reported at boot with every offending variable named. */
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mailFrom: e.TESSERA_MAIL_FROM,
       scanIntervalSeconds: e.TESSERA_SCAN_INTERVAL_SECONDS,
       embeddedWorker: e.TESSERA_EMBEDDED_WORKER ? e.TESSERA_EMBEDDED_WORKER === 'true' : !e.REDIS_URL,
+      allowPrivateNetworks: e.TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
     },
   };
 }

@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AlertChannelCreated, CreateAlertChannelRequest } from '@tessera/contracts';
 import { newId, type Clock, type RandomBytes } from '@tessera/domain';
 import { KeyEncryption, Store, type AlertChannelRow } from '@tessera/store';
-import { notFound, type AppResult } from '../common/app-error';
-import { CLOCK, RANDOM, WEBHOOK_SECRETS } from '../common/tokens';
+import { AppError, notFound, type AppResult } from '../common/app-error';
+import type { Config } from '../config/env';
+import { PrivateDestinationError, assertPublicDestination } from '@tessera/worker';
+import { CLOCK, CONFIG, RANDOM, WEBHOOK_SECRETS } from '../common/tokens';
 import type { AuditContext } from '../events/audit-context';
 import { EventWriter } from '../events/event-writer.service';
 
@@ -16,6 +18,7 @@ export class AlertChannelsService {
     @Inject(WEBHOOK_SECRETS) private readonly secrets: KeyEncryption,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RANDOM) private readonly random: RandomBytes,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async list(api: string): Promise<AppResult<AlertChannelRow[]>> {
@@ -29,6 +32,14 @@ export class AlertChannelsService {
    * encrypted and returned this once, so receivers can verify `Tessera-Webhook-Signature`.
    */
   async create(api: string, input: CreateAlertChannelRequest, context: AuditContext): Promise<AppResult<{ channel: AlertChannelRow; signingSecret: string | null }>> {
+    if (input.kind === 'webhook' && !this.config.alerts.allowPrivateNetworks) {
+      try {
+        await assertPublicDestination(input.url);
+      } catch (error) {
+        const message = error instanceof PrivateDestinationError ? error.message : `The webhook host cannot be resolved: ${new URL(input.url).hostname}.`;
+        return { ok: false, error: new AppError('REQUEST.VALIDATION_FAILED', message, { field: 'url' }) };
+      }
+    }
     return this.store.transaction(async (tx) => {
       if (!(await tx.apis.find(api))) return { ok: false, error: notFound(`API "${api}"`) };
       const now = this.clock.now();

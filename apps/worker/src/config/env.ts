@@ -9,6 +9,7 @@ export interface WorkerConfig {
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
   readonly scanIntervalSeconds: number;
+  readonly allowPrivateNetworks: boolean;
   readonly logLevel: string;
 }
 
@@ -19,6 +20,7 @@ const Env = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
   TESSERA_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,6 +40,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.TESSERA_MAIL_FROM,
     scanIntervalSeconds: e.TESSERA_SCAN_INTERVAL_SECONDS,
+    allowPrivateNetworks: e.TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -2,6 +2,7 @@ import { WEBHOOK_HEADERS, WEBHOOK_SIGNATURE_PREFIX, WebhookEnvelope, webhookSign
 import { newId, type Clock, type RandomBytes } from '@tessera/domain';
 import type { AlertChannelRow, EventRow, NotificationRow, Store } from '@tessera/store';
 import { createHmac } from 'node:crypto';
+import { PrivateDestinationError, assertPublicDestination } from './destination';
 import type { Mailer, SecretOpener } from './ports';
 
 /** Attempts before a delivery is given up. */
@@ -17,6 +18,8 @@ export interface DeliveryDependencies {
   /** Null when no SMTP server is configured: e-mail deliveries then fail with that reason. */
   readonly mailer: Mailer | null;
   readonly openSecret: SecretOpener;
+  /** Allow webhooks to loopback and private addresses (default: refused, against SSRF). */
+  readonly allowPrivateNetworks?: boolean;
   readonly fetch?: typeof fetch;
 }
 
@@ -51,7 +54,8 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
     await send(notification, channel, deps);
   } catch (error) {
     const attempts = delivery.attempts + 1;
-    const final = attempts >= MAX_ATTEMPTS;
+    // Retrying cannot make a private address public.
+    const final = attempts >= MAX_ATTEMPTS || error instanceof PrivateDestinationError;
     await session.notifications.updateDelivery(id, {
       status: final ? 'failed' : 'pending',
       attempts,
@@ -72,6 +76,7 @@ async function send(notification: NotificationRow, channel: AlertChannelRow, dep
   const envelope = WebhookEnvelope.parse(notification.payload);
   if (channel.kind === 'webhook') {
     if (!channel.encryptedSecret) throw new Error('The webhook channel has no signing secret.');
+    if (!deps.allowPrivateNetworks) await assertPublicDestination(channel.target);
     const body = JSON.stringify(envelope);
     const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
     const signature = createHmac('sha256', deps.openSecret(channel.encryptedSecret)).update(webhookSignedContent(envelope.id, timestamp, body), 'utf8').digest('hex');
