@@ -15,8 +15,11 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Apply pending migrations at start (embedded SQLite only, unless forced). */
   readonly migrateOnStart: boolean;
-  /** Take the client address from X-Forwarded-For (set only behind a proxy you control). */
-  readonly trustProxy: boolean;
+  /**
+   * Which proxies to believe in X-Forwarded-For (Fastify's trustProxy): false (default), a number
+   * of hops, or a comma-separated list of proxy addresses/CIDRs; true trusts every hop.
+   */
+  readonly trustProxy: boolean | number | string;
   /** Failed authentications allowed per client ID / per address per window before 429. */
   readonly throttle: { readonly perClient: number; readonly perAddress: number; readonly windowSeconds: number };
   /** Reminders and alerts: where e-mail goes out, and how often secrets are scanned. */
@@ -43,7 +46,10 @@ const Env = z.object({
   TESSERA_PEPPER: z.string().min(32, 'must be at least 32 characters of random key material').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TESSERA_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
-  TESSERA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TESSERA_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+)$/, 'must be true, false, a number of hops, or proxy addresses/CIDRs separated by commas')
+    .default('false'),
   TESSERA_THROTTLE_PER_CLIENT: z.coerce.number().int().min(1).default(10),
   TESSERA_THROTTLE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   TESSERA_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -85,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pepper: e.TESSERA_PEPPER ?? null,
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.TESSERA_MIGRATE_ON_START ? e.TESSERA_MIGRATE_ON_START === 'true' : embedded,
-    trustProxy: e.TESSERA_TRUST_PROXY === 'true',
+    trustProxy: e.TESSERA_TRUST_PROXY === 'true' ? true : e.TESSERA_TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TESSERA_TRUST_PROXY) ? Number(e.TESSERA_TRUST_PROXY) : e.TESSERA_TRUST_PROXY,
     throttle: {
       perClient: e.TESSERA_THROTTLE_PER_CLIENT,
       perAddress: e.TESSERA_THROTTLE_PER_ADDRESS,
