@@ -75,6 +75,19 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     return { notices, outcomes };
   }
 
+  /** A used account with one secret expiring in `days` days, as of the test clock. */
+  async function addExpiringSecret(name: string, days: number) {
+    const account = createServiceAccount({ api: 'shop', name, scopes: [] }, clock.now(), random);
+    if (!account.ok) throw account.error;
+    const added = addSecret(account.value, [], { expiresAt: new Date(clock.now().getTime() + days * DAY) }, { now: clock.now(), random, hasher, policy: DEFAULT_API_POLICY });
+    if (!added.ok) throw added.error;
+    await store.transaction(async (tx) => {
+      await tx.accounts.insert({ ...account.value, lastUsedAt: clock.now() });
+      await tx.secrets.insert('shop', added.value.secret);
+    });
+    return added.value.secret;
+  }
+
   async function rows<T>(sql: string): Promise<T[]> {
     return store.orm.em.fork().getConnection().execute(sql) as Promise<T[]>;
   }
@@ -179,20 +192,13 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
   });
 
   it.runIf(name === 'PostgreSQL')('runs on BullMQ workers: a scheduled scan delivers to the webhook', async () => {
-    const account = createServiceAccount({ api: 'shop', name: 'queue job', scopes: [] }, clock.now(), random);
-    if (!account.ok) throw account.error;
-    const secret = addSecret(account.value, [], { expiresAt: new Date(clock.now().getTime() + 2 * DAY) }, { now: clock.now(), random, hasher, policy: DEFAULT_API_POLICY });
-    if (!secret.ok) throw secret.error;
-    await store.transaction(async (tx) => {
-      await tx.accounts.insert({ ...account.value, lastUsedAt: clock.now() });
-      await tx.secrets.insert('shop', secret.value.secret);
-    });
+    const secret = await addExpiringSecret('queue job', 2);
     const url = new URL(REDIS_URL);
     const before = webhook.requests.length;
     const worker = new BullmqWorker({ host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, deps, 500, { info: () => {}, warn: () => {} }, `tessera-test-${randomBytes(4).toString('hex')}`);
     await worker.start();
     try {
-      await vi.waitFor(() => expect(webhook.requests.slice(before).map((r) => JSON.parse(r.body).data.secretId)).toContain(secret.value.secret.id), { timeout: 15_000, interval: 200 });
+      await vi.waitFor(() => expect(webhook.requests.slice(before).map((r) => JSON.parse(r.body).data.secretId)).toContain(secret.id), { timeout: 15_000, interval: 200 });
     } finally {
       await worker.purge();
       await worker.stop();
@@ -200,18 +206,11 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
   });
 
   it('runs embedded: the timer scans and delivers in-process', async () => {
-    const account = createServiceAccount({ api: 'shop', name: 'embedded job', scopes: [] }, clock.now(), random);
-    if (!account.ok) throw account.error;
-    const secret = addSecret(account.value, [], { expiresAt: new Date(clock.now().getTime() + 3 * DAY) }, { now: clock.now(), random, hasher, policy: DEFAULT_API_POLICY });
-    if (!secret.ok) throw secret.error;
-    await store.transaction(async (tx) => {
-      await tx.accounts.insert({ ...account.value, lastUsedAt: clock.now() });
-      await tx.secrets.insert('shop', secret.value.secret);
-    });
+    const secret = await addExpiringSecret('embedded job', 3);
     const worker = new EmbeddedWorker(deps, 200, { info: () => {}, warn: () => {} });
     worker.start();
     try {
-      await vi.waitFor(() => expect(webhook.requests.map((r) => JSON.parse(r.body).data.secretId)).toContain(secret.value.secret.id), { timeout: 10_000, interval: 100 });
+      await vi.waitFor(() => expect(webhook.requests.map((r) => JSON.parse(r.body).data.secretId)).toContain(secret.id), { timeout: 10_000, interval: 100 });
     } finally {
       await worker.stop();
     }
@@ -221,14 +220,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     const refused = await store.session().notifications.dueDeliveries(clock.now(), 10);
     expect(refused).toEqual([]);
     const strict = { ...deps, allowPrivateNetworks: false };
-    const account = createServiceAccount({ api: 'shop', name: 'ssrf probe', scopes: [] }, clock.now(), random);
-    if (!account.ok) throw account.error;
-    const secret = addSecret(account.value, [], { expiresAt: new Date(clock.now().getTime() + 2 * DAY) }, { now: clock.now(), random, hasher, policy: DEFAULT_API_POLICY });
-    if (!secret.ok) throw secret.error;
-    await store.transaction(async (tx) => {
-      await tx.accounts.insert({ ...account.value, lastUsedAt: clock.now() });
-      await tx.secrets.insert('shop', secret.value.secret);
-    });
+    const secret = await addExpiringSecret('ssrf probe', 2);
     queued.length = 0;
     await handleExpiryScan({ scheduledAt: clock.now().toISOString() }, { ...strict, deliveries: queue });
     const outcomes = [];
