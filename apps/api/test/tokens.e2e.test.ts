@@ -94,6 +94,20 @@ describe.each(TARGETS)('token service on $name', (target) => {
       expect((await request(`${server.url}/my-api/products`, { token: viaBasic.access_token })).status).toBe(200);
     });
 
+    it('introspection shows a client its own tokens, and every token only to resource servers and admins', async () => {
+      const other = await createClient(server, adminToken, 'my-api', ['products:read'], 'other reader');
+      const resourceServer = await createClient(server, adminToken, 'my-api', ['tessera:introspect'], 'resource server');
+      plaintexts.push(other.clientSecret, resourceServer.clientSecret);
+      const token = await tokenFor(server, reader.clientId, reader.clientSecret);
+      plaintexts.push(token);
+      const introspect = (clientId: string, clientSecret: string) =>
+        request(`${server.url}/oauth/introspect`, { form: { token }, headers: { authorization: basic(clientId, clientSecret) } });
+      expect((await introspect(reader.clientId, reader.clientSecret)).body).toMatchObject({ active: true, client_id: reader.clientId });
+      expect((await introspect(other.clientId, other.clientSecret)).body).toEqual({ active: false });
+      expect((await introspect(resourceServer.clientId, resourceServer.clientSecret)).body).toMatchObject({ active: true, scope: 'products:read' });
+      expect((await introspect(admin.clientId, admin.clientSecret)).body).toMatchObject({ active: true });
+    });
+
     it("jose's createRemoteJWKSet verifies a token as at+jwt for the API", async () => {
       const token = await tokenFor(server, reader.clientId, reader.clientSecret);
       const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
@@ -139,7 +153,7 @@ describe.each(TARGETS)('token service on $name', (target) => {
 
       const answers = [
         await seed(reader.clientId, admin.clientSecret), // a real secret of another account
-        await seed(reader.clientId, `${reader.clientSecret.slice(0, -1)}x`), // checksum broken
+        await seed(reader.clientId, `${reader.clientSecret.slice(0, -1)}${reader.clientSecret.endsWith('x') ? 'y' : 'x'}`), // checksum broken (last character changed)
         await seed('tci_0000000000000000000000', reader.clientSecret), // unknown client
         await seed(reader.clientId, 'not-a-secret'),
         await seed(disabled.clientId, disabled.clientSecret),

@@ -6,6 +6,9 @@ export type Scope = string & { readonly __brand: 'Scope' };
 
 /** The scope that grants management of an API's service accounts. */
 export const ADMIN_SCOPE = 'tessera:admin';
+
+/** Scope of a resource server's account that may introspect any token of its API (RFC 7662). */
+export const INTROSPECT_SCOPE = 'tessera:introspect';
 /** Most scopes one service account may hold. */
 export const MAX_SCOPES = 100;
 /** Longest scope token accepted. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IntrospectionResponse } from '@tessera/contracts';
 import type { ServiceAccount } from '@tessera/domain';
-import { ADMIN_SCOPE } from '@tessera/domain';
+import { ADMIN_SCOPE, INTROSPECT_SCOPE } from '@tessera/domain';
 import { Store } from '@tessera/store';
 import { RevocationService } from '../auth/revocation.service';
 import { TokenVerifier } from '../auth/token-verifier.service';
@@ -18,10 +18,18 @@ export class TokenIntrospection {
     private readonly store: Store,
   ) {}
 
-  /** Active only when the token verifies, is live, and is for the caller's API. */
+  /**
+   * Active only when the token verifies, is live, is for the caller's API, and the caller may see
+   * it: its own token, or any token of the API when the caller holds `tessera:introspect` (a
+   * resource server) or `tessera:admin`. Anything else is "inactive" (RFC 7662 §2.2), so one
+   * client cannot learn another's scopes.
+   */
   async introspect(token: string, caller: ServiceAccount): Promise<IntrospectionResponse> {
     const verification = await this.verifier.verify(token);
     if (!verification.ok || verification.claims.aud !== caller.api) return { active: false };
+    const granted = caller.scopes as readonly string[];
+    const mayIntrospectAll = granted.includes(INTROSPECT_SCOPE) || granted.includes(ADMIN_SCOPE);
+    if (verification.claims.client_id !== caller.clientId && !mayIntrospectAll) return { active: false };
     const c = verification.claims;
     return { active: true, scope: c.scope, client_id: c.client_id, token_type: 'Bearer', exp: c.exp, iat: c.iat, sub: c.sub, aud: c.aud, iss: c.iss, jti: c.jti };
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { AuthorizationServerMetadata, JsonWebKeySet } from '@tessera/contracts';
 import { ApiDoc } from '../ops/api-doc.decorator';
-import { ADMIN_SCOPE } from '@tessera/domain';
+import { ADMIN_SCOPE, INTROSPECT_SCOPE } from '@tessera/domain';
 import { CONFIG } from '../common/tokens';
 import type { Config } from '../config/env';
 import { SigningKeysService } from './signing-keys.service';
@@ -27,7 +27,7 @@ export class WellKnownController {
       introspection_endpoint_auth_methods_supported: authMethods,
       revocation_endpoint: `${base}/oauth/revoke`,
       revocation_endpoint_auth_methods_supported: authMethods,
-      scopes_supported: [ADMIN_SCOPE],
+      scopes_supported: [ADMIN_SCOPE, INTROSPECT_SCOPE],
       response_types_supported: [],
       service_documentation: `${base}/docs`,
     } as AuthorizationServerMetadata;
