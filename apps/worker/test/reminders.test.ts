@@ -220,7 +220,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     const refused = await store.session().notifications.dueDeliveries(clock.now(), 10);
     expect(refused).toEqual([]);
     const strict = { ...deps, allowPrivateNetworks: false };
-    const secret = await addExpiringSecret('ssrf probe', 2);
+    await addExpiringSecret('ssrf probe', 2);
     queued.length = 0;
     await handleExpiryScan({ scheduledAt: clock.now().toISOString() }, { ...strict, deliveries: queue });
     const outcomes = [];
