@@ -199,6 +199,36 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
     expect(Date.now() - start).toBeLessThan(1_000);
   });
 
+  it('refuses every token issued around a disable, however the requests interleave', async () => {
+    const admin = await bootstrap(first, 'interleave-api');
+    const token = await tokenFor(first, admin.clientId, admin.clientSecret);
+    const issued: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const client = await createClient(first, token, 'interleave-api', ['x:read'], `interleaved ${round}`);
+      await tokenFor(first, client.clientId, client.clientSecret); // credentials now cached
+      let disabled = false;
+      // Several clients keep asking for tokens while the secret is disabled.
+      const loop = async () => {
+        while (!disabled) {
+          const answer = await request(`${first.url}/System/UserAccount`, { json: { clientId: client.clientId, clientSecret: client.clientSecret } });
+          if (answer.status === 200) issued.push(answer.body.token as string);
+        }
+      };
+      const loops = Array.from({ length: 6 }, loop);
+      await new Promise((r) => setTimeout(r, 30));
+      const disable = await request(`${first.url}/apis/interleave-api/service-accounts/${client.accountId}/secrets/${client.secretId}`, { method: 'PATCH', token, json: { status: 'disabled' } });
+      disabled = true;
+      await Promise.all(loops);
+      expect(disable.status).toBe(200);
+    }
+    expect(issued.length).toBeGreaterThan(20);
+    const accepted = [];
+    for (const live of issued) {
+      for (const server of [first, second]) if ((await request(`${server.url}/interleave-api/x`, { token: live })).status !== 401) accepted.push(live);
+    }
+    expect(accepted).toEqual([]);
+  });
+
   it('applies concurrent changes to one account one after the other: a disable is never lost', async () => {
     const admin = await bootstrap(first, 'race-api');
     const token = await tokenFor(first, admin.clientId, admin.clientSecret);

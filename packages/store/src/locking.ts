@@ -1,9 +1,10 @@
 import { LockMode, type EntityManager } from '@mikro-orm/core';
 
 /**
- * Find options that lock the rows read until the transaction ends: `SELECT … FOR UPDATE` on
- * PostgreSQL. SQLite has no row locks and needs none: it runs one writing transaction at a time.
+ * Find options that lock the rows read until the transaction ends: `SELECT … FOR UPDATE` (or
+ * `FOR SHARE`: others may read-lock too, nobody may change it) on PostgreSQL. SQLite has no row locks and needs none: it runs one writing transaction at a time.
  */
-export function lockFor(em: EntityManager): { lockMode?: LockMode } {
-  return em.getPlatform().constructor.name.toLowerCase().includes('sqlite') ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE };
+export function lockFor(em: EntityManager, mode: 'update' | 'share' = 'update'): { lockMode?: LockMode } {
+  if (em.getPlatform().constructor.name.toLowerCase().includes('sqlite')) return {};
+  return { lockMode: mode === 'share' ? LockMode.PESSIMISTIC_READ : LockMode.PESSIMISTIC_WRITE };
 }

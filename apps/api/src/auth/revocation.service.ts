@@ -70,7 +70,11 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
    * Applies committed revocations (and other invalidations of the same change) here and announces
    * them to the other processes.
    */
-  async publish(messages: readonly Invalidation[]): Promise<void> {
+  async publish(committed: readonly Invalidation[]): Promise<void> {
+    // A revocation counts from its commit, not from when its transaction began: a client that read
+    // its credentials before the commit got a token stamped earlier, and that token must be
+    // revoked too. So the time is taken now, after the commit, and written back to the row.
+    const messages = await Promise.all(committed.map((message) => (message.type === 'revoked' ? this.stampCommitted(message) : message)));
     for (const message of messages) {
       try {
         await this.bus.publish(message);
@@ -80,6 +84,17 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn(`Announcing a revocation failed; other processes will poll it: ${String(error)}`);
       }
     }
+  }
+
+  private async stampCommitted(message: Extract<Invalidation, { type: 'revoked' }>): Promise<Invalidation> {
+    const revokedAt = Math.max(message.revokedAt, this.clock.now().getTime());
+    const stamped = { ...message, revokedAt };
+    try {
+      await this.store.session().revocations.restamp(`${message.kind}:${message.value}`, new Date(revokedAt));
+    } catch (error) {
+      this.logger.warn(`Re-stamping a revocation failed (it stays at its transaction's time): ${String(error)}`);
+    }
+    return stamped;
   }
 
   isRevoked(token: RevocableToken): boolean {

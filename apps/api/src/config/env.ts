@@ -1,4 +1,5 @@
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Tessera's configuration, read from the environment once at boot. */
@@ -48,7 +49,9 @@ const Env = z.object({
   TESSERA_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
   TESSERA_TRUST_PROXY: z
     .string()
-    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+)$/, 'must be true, false, a number of hops, or proxy addresses/CIDRs separated by commas')
+    .refine((v) => /^(true|false|\d{1,2})$/.test(v) || v.split(',').every((entry) => isAddressOrCidr(entry.trim())), {
+      message: 'must be true, false, a number of hops, or proxy addresses/CIDRs separated by commas',
+    })
     .default('false'),
   TESSERA_THROTTLE_PER_CLIENT: z.coerce.number().int().min(1).default(10),
   TESSERA_THROTTLE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
@@ -59,6 +62,15 @@ const Env = z.object({
   TESSERA_EMBEDDED_WORKER: z.enum(['true', 'false']).optional(),
   TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
 });
+
+function isAddressOrCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  if (rest.length > 0 || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /** A configuration problem, reported at boot with every offending variable named. */
 export class ConfigError extends Error {

@@ -62,7 +62,7 @@ export class EventWriter implements OnApplicationShutdown {
       this.accountTouches.set(used.accountId, event.occurredAt);
       this.secretTouches.set(used.secretId, event.occurredAt);
     }
-    if (this.buffer.length >= FLUSH_BATCH) void this.flush();
+    if (this.buffer.length === FLUSH_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
 
@@ -76,7 +76,11 @@ export class EventWriter implements OnApplicationShutdown {
     await this.flush();
   }
 
-  /** The events that could not be written, or null when nothing could (the database is down). */
+  /**
+   * Writes a failed batch one row at a time. Returns the rows the database refused as data (never
+   * writable) — or null, with the rows not yet written put back first in the buffer, as soon as a
+   * failure is not about the data (the database is unreachable): those are retried later.
+   */
   private async writeOneByOne(events: EventRow[], accounts: Map<string, Date>, secrets: Map<string, Date>): Promise<EventRow[] | null> {
     try {
       await this.store.writeUsage({ events: [], accountsUsed: accounts, secretsUsed: secrets });
@@ -84,28 +88,37 @@ export class EventWriter implements OnApplicationShutdown {
       return null;
     }
     const refused: EventRow[] = [];
-    for (const event of events) {
+    for (const [index, event] of events.entries()) {
       try {
         await this.store.writeUsage({ events: [event], accountsUsed: new Map(), secretsUsed: new Map() });
-      } catch {
+      } catch (error) {
+        if (!isDataError(error)) {
+          this.buffer = events.slice(index).concat(this.buffer);
+          if (this.timer) clearTimeout(this.timer);
+          this.timer = setTimeout(() => void this.flush(), 1_000);
+          this.logger.error(`Writing authentication events failed; will retry: ${String(error)}`);
+          return refused;
+        }
         refused.push(event);
       }
     }
-    return refused.length === events.length && events.length > 0 ? null : refused;
+    return refused;
   }
 
   private async flushOnce(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const events = this.buffer;
+    // At most a few batches per transaction, also after an outage let the buffer grow.
+    const events = this.buffer.slice(0, FLUSH_BATCH * 4);
     const accounts = this.accountTouches;
     const secrets = this.secretTouches;
     if (events.length === 0 && accounts.size === 0) return;
-    this.buffer = [];
+    this.buffer = this.buffer.slice(events.length);
     this.accountTouches = new Map();
     this.secretTouches = new Map();
     try {
       await this.store.writeUsage({ events, accountsUsed: accounts, secretsUsed: secrets });
+      if (this.buffer.length >= FLUSH_BATCH) this.timer ??= setTimeout(() => void this.flush(), 0);
     } catch (error) {
       // One bad row must not hold the others back forever: write them one by one and set aside
       // only those that can never be written. When none can be written, the database is down.
@@ -123,7 +136,18 @@ export class EventWriter implements OnApplicationShutdown {
       }
       for (const [id, at] of accounts) if (!this.accountTouches.has(id)) this.accountTouches.set(id, at);
       for (const [id, at] of secrets) if (!this.secretTouches.has(id)) this.secretTouches.set(id, at);
-      this.timer ??= setTimeout(() => void this.flush(), 1_000);
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.flush(), 1_000);
     }
   }
+}
+
+/**
+ * Whether the database refused the row itself (SQLSTATE classes 22 data exception and 23
+ * integrity constraint on PostgreSQL; constraint, mismatch and size errors on SQLite), as opposed
+ * to being unreachable or busy.
+ */
+function isDataError(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  return /^2[23][0-9A-Z]{3}$/.test(code) || /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
 }

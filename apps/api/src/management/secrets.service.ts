@@ -191,8 +191,10 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async load(tx: StoreSession, api: string, accountId: string) {
+    // Account first, then the API (shared): the same order everywhere, and no policy change can
+    // commit between reading the policy and adding a secret under it.
     const account = await tx.accounts.lock(api, accountId);
-    const apiRow = await tx.apis.find(api);
+    const apiRow = await tx.apis.lock(api, 'share');
     if (!apiRow || !account) return { ok: false as const, error: notFound(`Service account "${accountId}"`) };
     const secrets = await tx.secrets.listByAccount(api, account.id);
     return { ok: true as const, value: { account, policy: apiRow.policy, secrets } };

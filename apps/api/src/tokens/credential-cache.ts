@@ -35,6 +35,7 @@ export class CredentialCache {
   }
 
   get(hash: string, clientId: string): Entry | null {
+    // entry.loadedAt: when its credentials were read (ms).
     const entry = this.entries.get(hash);
     if (!entry) return null;
     const stale =

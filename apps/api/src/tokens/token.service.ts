@@ -51,7 +51,13 @@ export type TokenFailure =
   | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
 
 export type ClientAuthentication =
-  | { readonly ok: true; readonly account: ServiceAccount; readonly secretId: string }
+  | {
+      readonly ok: true;
+      readonly account: ServiceAccount;
+      readonly secretId: string;
+      /** When the credentials were read (ms): the token counts as issued then, for revocation. */
+      readonly readAt: number;
+    }
   | { readonly ok: false; readonly failure: TokenFailure };
 
 /**
@@ -78,7 +84,7 @@ export class TokenService {
   async issue(request: TokenRequest): Promise<{ ok: true; value: IssuedToken } | { ok: false; failure: TokenFailure }> {
     const authentication = await this.authenticateClient(request.clientId, request.clientSecret, request.grant, request.context);
     if (!authentication.ok) return authentication;
-    const { account, secretId } = authentication;
+    const { account, secretId, readAt } = authentication;
 
     let scopes: readonly Scope[] = account.scopes;
     if (request.scope !== undefined) {
@@ -101,7 +107,9 @@ export class TokenService {
       aud: account.api,
       client_id: account.clientId,
       scope,
-      jti: newJti(now, this.random),
+      // Stamped with when the credentials were read, not signed: a disable that commits in between
+      // (revocations are stamped after their commit) then always revokes this token.
+      jti: newJti(new Date(Math.min(readAt, now.getTime())), this.random),
       iat,
       exp: iat + lifetime,
       secret_id: secretId,
@@ -148,8 +156,10 @@ export class TokenService {
     const cached = this.credentials.get(hash, clientId);
     let account: ServiceAccount | null;
     let secret: Secret | null;
+    let readAt = this.clock.now().getTime();
     if (cached) {
       ({ account, secret } = cached);
+      readAt = cached.loadedAt;
     } else {
       const session = this.store.session();
       [account, secret] = await Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]);
@@ -165,7 +175,7 @@ export class TokenService {
     if (!decision.accepted) {
       return this.fail(account, clientId, decision.reason, grant, context, secret?.accountId === account?.id ? secret?.id : undefined);
     }
-    return { ok: true, account: decision.account, secretId: decision.secret.id };
+    return { ok: true, account: decision.account, secretId: decision.secret.id, readAt };
   }
 
   private async fail(

@@ -47,7 +47,7 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
   const notification = await session.notifications.find(delivery.notificationId);
   const channel = notification && (await session.channels.find(notification.api, delivery.channelId));
   if (!notification || !channel) {
-    await session.notifications.updateDelivery(id, { status: 'failed', lastError: 'The channel or notice no longer exists.' });
+    await session.notifications.updateDelivery(id, { status: 'failed', lastError: 'The channel or notice no longer exists.' }, delivery.attempts + 1);
     return 'failed';
   }
   try {
@@ -61,11 +61,11 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
       attempts,
       lastError: describe(error).slice(0, 500),
       nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
-    });
+    }, attempts);
     return final ? 'failed' : 'retry';
   }
   await deps.store.transaction(async (tx) => {
-    await tx.notifications.updateDelivery(id, { status: 'delivered', attempts: delivery.attempts + 1, lastError: null, deliveredAt: now });
+    await tx.notifications.updateDelivery(id, { status: 'delivered', attempts: delivery.attempts + 1, lastError: null, deliveredAt: now }, delivery.attempts + 1);
     const sent = reminderSent(notification, channel, now, deps.random);
     if (sent) await tx.events.append([sent]);
   });

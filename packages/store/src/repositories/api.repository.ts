@@ -12,9 +12,12 @@ export class ApiRepository {
     return row ? toApi(row) : null;
   }
 
-  /** Reads the API and locks its row until the transaction ends (policy changes apply one by one). */
-  async lock(slug: string): Promise<Api | null> {
-    const row = await this.em.findOne(ApiEntity, { slug }, { disableIdentityMap: true, ...lockFor(this.em) });
+  /**
+   * Reads the API and locks its row until the transaction ends: `update` for policy changes (one
+   * at a time), `share` for changes that must see the policy stay as read (secrets added under it).
+   */
+  async lock(slug: string, mode: 'update' | 'share' = 'update'): Promise<Api | null> {
+    const row = await this.em.findOne(ApiEntity, { slug }, { disableIdentityMap: true, ...lockFor(this.em, mode) });
     return row ? toApi(row) : null;
   }
 

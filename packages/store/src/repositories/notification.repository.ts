@@ -54,7 +54,15 @@ export class NotificationRepository {
     return changed === 1;
   }
 
-  async updateDelivery(id: string, fields: Partial<Pick<DeliveryRow, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'deliveredAt'>>): Promise<void> {
-    await this.em.nativeUpdate(DeliveryEntity, { id }, fields);
+  /**
+   * Records the outcome of an attempt. With `claimedAttempts`, only while the row is still at that
+   * attempt: a late outcome never overwrites a newer claim.
+   */
+  async updateDelivery(
+    id: string,
+    fields: Partial<Pick<DeliveryRow, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'deliveredAt'>>,
+    claimedAttempts?: number,
+  ): Promise<void> {
+    await this.em.nativeUpdate(DeliveryEntity, claimedAttempts === undefined ? { id } : { id, attempts: claimedAttempts }, fields);
   }
 }

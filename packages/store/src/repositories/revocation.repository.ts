@@ -18,6 +18,11 @@ export class RevocationRepository {
     return this.em.find(RevocationEntity, { revokedAt: { $gte: since }, expiresAt: { $gt: now } }, { disableIdentityMap: true });
   }
 
+  /** Moves a revocation's time forward (to after its commit); never backwards. */
+  async restamp(id: string, revokedAt: Date): Promise<void> {
+    await this.em.nativeUpdate(RevocationEntity, { id, revokedAt: { $lt: revokedAt } }, { revokedAt });
+  }
+
   async purgeExpired(now: Date): Promise<number> {
     return this.em.nativeDelete(RevocationEntity, { expiresAt: { $lte: now } });
   }
