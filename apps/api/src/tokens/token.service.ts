@@ -178,6 +178,7 @@ export class TokenService {
     return { ok: true, account: decision.account, secretId: decision.secret.id, readAt };
   }
 
+  /** Counts and records a failed authentication; answers 429 once the client ID was over its limit. */
   private async fail(
     account: ServiceAccount | null,
     clientId: string,
@@ -189,18 +190,6 @@ export class TokenService {
     // Blocked already before this failure: the limit allows that many failures answered 401.
     const retryAfterSeconds = this.throttle.clientRetryAfter(clientId);
     await this.throttle.fail(clientId, context.source.ip);
-    this.recordFailure(account, clientId, reason, grant, context, secretId);
-    return { ok: false, failure: retryAfterSeconds > 0 ? { kind: 'throttled', retryAfterSeconds } : { kind: 'invalid_client' } };
-  }
-
-  private recordFailure(
-    account: ServiceAccount | null,
-    clientId: string,
-    reason: AuthenticationFailureReason,
-    grant: TokenGrant | 'introspection',
-    context: AuditContext,
-    secretId?: string,
-  ): void {
     this.metrics.authenticationFailures.inc({ api: account?.api ?? '', grant, reason });
     const subject = account ? { accountId: account.id, ...(secretId ? { secretId } : {}) } : {};
     this.events.enqueue(
@@ -212,5 +201,6 @@ export class TokenService {
         grant,
       }),
     );
+    return { ok: false, failure: retryAfterSeconds > 0 ? { kind: 'throttled', retryAfterSeconds } : { kind: 'invalid_client' } };
   }
 }
