@@ -122,9 +122,9 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     // Incremental polls look back 5 s; once a minute every live row is read again, so a row
     // stamped by a skewed clock or committed late is never missed for long.
     const full = now.getTime() - this.lastFullLoad > FULL_RELOAD_INTERVAL_MS;
-    const since = full ? new Date(0) : new Date(this.lastPoll.getTime() - 5_000);
     if (full) this.lastFullLoad = now.getTime();
-    const rows = await this.store.session().revocations.since(since, now);
+    const revocations = this.store.session().revocations;
+    const rows = full ? await revocations.live(now) : await revocations.since(new Date(this.lastPoll.getTime() - 5_000), now);
     for (const row of rows) this.apply(toMessage(row));
     this.lastPoll = now;
     for (const [key, entry] of this.revoked) if (entry.expiresAt <= now.getTime()) this.revoked.delete(key);

@@ -34,15 +34,15 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<Verification> {
     const started = performance.now();
-    const cached = this.cache.has(token);
-    const result = await this.check(token);
+    const cached = this.cache.get(token);
+    const result = await this.check(token, cached);
     this.metrics.tokenVerification.observe({ outcome: result.ok ? 'valid' : 'invalid', cache: cached ? 'hit' : 'miss' }, (performance.now() - started) / 1000);
     return result;
   }
 
-  private async check(token: string): Promise<Verification> {
+  private async check(token: string, cached: AccessTokenClaims | undefined): Promise<Verification> {
     const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
-    let claims = this.cache.get(token);
+    let claims = cached;
     if (!claims) {
       const verified = await this.verifySignature(token);
       if (!verified.ok) return verified;

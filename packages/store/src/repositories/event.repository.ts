@@ -28,12 +28,4 @@ export class EventRepository {
   async count(api: string, accountId: string, type: string, since: Date): Promise<number> {
     return this.em.count(EventEntity, { api, accountId, type, occurredAt: { $gte: since } });
   }
-
-  async unpublished(limit: number): Promise<EventRow[]> {
-    return this.em.find(EventEntity, { publishedAt: null }, { orderBy: { id: 'asc' }, limit, disableIdentityMap: true });
-  }
-
-  async markPublished(ids: readonly string[], at: Date): Promise<void> {
-    if (ids.length > 0) await this.em.nativeUpdate(EventEntity, { id: { $in: [...ids] } }, { publishedAt: at });
-  }
 }

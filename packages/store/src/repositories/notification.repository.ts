@@ -41,10 +41,6 @@ export class NotificationRepository {
     return this.em.find(DeliveryEntity, { status: 'pending', nextAttemptAt: { $lte: now } }, { orderBy: { nextAttemptAt: 'asc' }, limit, disableIdentityMap: true });
   }
 
-  async deliveriesOf(notificationId: string): Promise<DeliveryRow[]> {
-    return this.em.find(DeliveryEntity, { notificationId }, { disableIdentityMap: true });
-  }
-
   /**
    * Takes a pending delivery for one attempt: only one caller wins (the row moves to the next
    * attempt number and is hidden from sweeps until `leaseUntil`). Returns whether this caller won.

@@ -47,8 +47,4 @@ export class SecretRepository {
     const rows = await this.em.find(SecretEntity, { api, status: 'enabled', expiresAt: { $ne: null, $lte: horizon } }, { disableIdentityMap: true });
     return rows.map(toSecret);
   }
-
-  async touch(id: string, at: Date): Promise<void> {
-    await this.em.nativeUpdate(SecretEntity, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { lastUsedAt: at });
-  }
 }

@@ -72,11 +72,6 @@ export class ServiceAccountRepository {
   async delete(api: string, id: AccountId): Promise<void> {
     await this.em.nativeDelete(ServiceAccountEntity, { api, id });
   }
-
-  /** Records use; called in batches, so it never sits on the token hot path. */
-  async touch(id: string, at: Date): Promise<void> {
-    await this.em.nativeUpdate(ServiceAccountEntity, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { lastUsedAt: at });
-  }
 }
 
 function escapeLike(value: string): string {
