@@ -2,7 +2,7 @@ import { WEBHOOK_HEADERS, WEBHOOK_SIGNATURE_PREFIX, WebhookEnvelope, webhookSign
 import { newId, type Clock, type RandomBytes } from '@tessera/domain';
 import type { AlertChannelRow, EventRow, NotificationRow, Store } from '@tessera/store';
 import { createHmac } from 'node:crypto';
-import { PrivateDestinationError, assertPublicDestination } from './destination';
+import { PrivateDestinationError, postWebhook, type Resolver } from './destination';
 import type { Mailer, SecretOpener } from './ports';
 
 /** Attempts before a delivery is given up. */
@@ -20,7 +20,8 @@ export interface DeliveryDependencies {
   readonly openSecret: SecretOpener;
   /** Allow webhooks to loopback and private addresses (default: refused, against SSRF). */
   readonly allowPrivateNetworks?: boolean;
-  readonly fetch?: typeof fetch;
+  /** How webhook host names are resolved (default: the system resolver). */
+  readonly resolve?: Resolver;
 }
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'skipped';
@@ -76,12 +77,10 @@ async function send(notification: NotificationRow, channel: AlertChannelRow, dep
   const envelope = WebhookEnvelope.parse(notification.payload);
   if (channel.kind === 'webhook') {
     if (!channel.encryptedSecret) throw new Error('The webhook channel has no signing secret.');
-    if (!deps.allowPrivateNetworks) await assertPublicDestination(channel.target);
     const body = JSON.stringify(envelope);
     const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
     const signature = createHmac('sha256', deps.openSecret(channel.encryptedSecret)).update(webhookSignedContent(envelope.id, timestamp, body), 'utf8').digest('hex');
-    const response = await (deps.fetch ?? fetch)(channel.target, {
-      method: 'POST',
+    const status = await postWebhook(channel.target, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Tessera-Webhook/1',
@@ -90,11 +89,11 @@ async function send(notification: NotificationRow, channel: AlertChannelRow, dep
         [WEBHOOK_HEADERS.signature]: `${WEBHOOK_SIGNATURE_PREFIX}${signature}`,
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
+      ...(deps.allowPrivateNetworks ? { allowPrivateNetworks: true } : {}),
+      ...(deps.resolve ? { resolve: deps.resolve } : {}),
     });
-    await response.body?.cancel();
-    if (response.status < 200 || response.status >= 300) throw new Error(`The webhook answered HTTP ${response.status}.`);
+    if (status < 200 || status >= 300) throw new Error(`The webhook answered HTTP ${status}.`);
     return;
   }
   if (!deps.mailer) throw new Error('No SMTP server is configured (SMTP_URL).');
@@ -165,7 +164,6 @@ function reminderSent(notification: NotificationRow, channel: AlertChannelRow, n
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'The webhook did not answer within 10 s.';
   if (error instanceof Error) return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
   return 'Unknown error.';
 }

@@ -1,5 +1,7 @@
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /** Address ranges a webhook must not reach unless private networks are allowed (SSRF). */
 const PRIVATE = new BlockList();
@@ -24,14 +26,6 @@ export function isPrivateAddress(address: string): boolean {
   return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** A webhook target that resolves to a non-public address. */
 export class PrivateDestinationError extends Error {
   constructor(host: string, address: string) {
@@ -40,12 +34,93 @@ export class PrivateDestinationError extends Error {
   }
 }
 
+/** Resolves a host name to every address it has (dns.lookup's contract, `all: true`). */
+export type Resolver = (host: string, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+const systemResolver: Resolver = (host, callback) => dnsLookup(host, { all: true, verbatim: true }, callback);
+const RESOLVE_TIMEOUT_MS = 10_000;
+
+/** Resolves `host` to its addresses, refusing it when any of them is not public. */
+function resolvePublic(host: string, resolve: Resolver): Promise<LookupAddress[]> {
+  if (isIP(host)) {
+    if (isPrivateAddress(host)) return Promise.reject(new PrivateDestinationError(host, host));
+    return Promise.resolve([{ address: host, family: isIP(host) }]);
+  }
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`Resolving ${host} timed out.`)), RESOLVE_TIMEOUT_MS);
+    resolve(host, (error, addresses) => {
+      clearTimeout(timer);
+      if (error) return fail(error);
+      if (addresses.length === 0) return fail(new Error(`${host} has no address.`));
+      const refused = addresses.find((a) => isPrivateAddress(a.address));
+      return refused ? fail(new PrivateDestinationError(host, refused.address)) : done(addresses);
+    });
+  });
+}
+
 /**
  * Refuses a webhook URL whose host is, or resolves to, a non-public address, so a tenant cannot
- * make Tessera call into its own network (cloud metadata, Redis, the database…).
+ * make Tessera call into its own network (cloud metadata, Redis, the database…). Used when a
+ * channel is added; each delivery checks again on the address it connects to (`postWebhook`).
  */
-export async function assertPublicDestination(url: string): Promise<void> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await withTimeout(lookup(host, { all: true, verbatim: true }), 10_000, `Resolving ${host} timed out.`)).map((a) => a.address);
-  for (const address of addresses) if (isPrivateAddress(address)) throw new PrivateDestinationError(host, address);
+export async function assertPublicDestination(url: string, resolve: Resolver = systemResolver): Promise<void> {
+  await resolvePublic(new URL(url).hostname.replace(/^\[|\]$/g, ''), resolve);
+}
+
+export interface WebhookRequest {
+  readonly headers: OutgoingHttpHeaders;
+  readonly body: string;
+  readonly timeoutMs: number;
+  /** Allow loopback and private addresses (default: refused). */
+  readonly allowPrivateNetworks?: boolean;
+  /** How host names are resolved (default: the system resolver). */
+  readonly resolve?: Resolver;
+}
+
+/**
+ * POSTs a webhook and answers its HTTP status. Redirects are not followed. Unless private networks
+ * are allowed, the host is resolved once, every address is checked, and the connection goes to a
+ * checked address: a DNS answer that changes between a check and the connection (DNS rebinding)
+ * cannot point the request into the private network.
+ */
+export function postWebhook(url: string, request: WebhookRequest): Promise<number> {
+  const target = new URL(url);
+  if (target.protocol !== 'https:' && target.protocol !== 'http:') return Promise.reject(new Error(`Unsupported webhook URL scheme ${target.protocol}`));
+  const resolve = request.resolve ?? systemResolver;
+  const check = !request.allowPrivateNetworks;
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  // net.connect calls this for host names (IP literals are checked below, before connecting).
+  const lookup: LookupFunction = (hostname, options, callback) => {
+    const resolved = check
+      ? resolvePublic(hostname, resolve)
+      : new Promise<LookupAddress[]>((done, fail) => resolve(hostname, (error, addresses) => (error ? fail(error) : done(addresses))));
+    resolved.then(
+      (addresses) => {
+        const usable = options.family ? addresses.filter((a) => a.family === options.family) : addresses;
+        if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
+        else if (usable[0]) callback(null, usable[0].address, usable[0].family);
+        else callback(Object.assign(new Error(`${hostname} has no IPv${options.family} address.`), { code: 'ENOTFOUND' }), '', 0);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+  return new Promise<number>((done, fail) => {
+    if (check && isIP(host) && isPrivateAddress(host)) return fail(new PrivateDestinationError(host, host));
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const outgoing = send(target, { method: 'POST', headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) }, lookup }, (response) => {
+      response.resume();
+      response.on('end', () => {
+        clearTimeout(timer);
+        done(response.statusCode ?? 0);
+      });
+    });
+    // The whole exchange (resolving, connecting, answering) within the time allowed.
+    const timer = setTimeout(() => outgoing.destroy(Object.assign(new Error(`The webhook did not answer within ${request.timeoutMs / 1000} s.`), { name: 'TimeoutError' })), request.timeoutMs);
+    // Also a refusal from `lookup`, which net passes on as it is.
+    outgoing.on('error', (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
+    outgoing.end(request.body);
+  });
 }
