@@ -51,7 +51,7 @@ describe.each(TARGETS)('security contacts and reminders on $name', (target) => {
   it('adds a webhook contact and shows its signing secret once', async () => {
     const created = await request(`${server.url}/apis/my-api/alert-channels`, { token, json: { kind: 'webhook', url: sink.url } });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.stringMatching(/^chn_/), kind: 'webhook', target: sink.url, createdAt: expect.any(String), signingSecret: expect.stringMatching(/^whsec_/) });
+    expect(created.body).toEqual({ id: expect.stringMatching(/^chn_/), kind: 'webhook', target: sink.url, createdAt: expect.any(String), previousSecretExpiresAt: null, signingSecret: expect.stringMatching(/^whsec_/) });
     signingSecret = created.body.signingSecret;
     channelId = created.body.id;
     const email = await request(`${server.url}/apis/my-api/alert-channels`, { token, json: { kind: 'email', address: 'security@my-api.test' } });
@@ -98,9 +98,84 @@ describe.each(TARGETS)('security contacts and reminders on $name', (target) => {
     expect(audit.body.items.map((e: { data: { channel: string } }) => e.data.channel)).toContain('webhook');
   });
 
+  /** Adds a secret that expires in 3 days and answers the webhook request reminding of it. */
+  async function reminderFor(name: string) {
+    const account = await request(`${server.url}/apis/my-api/service-accounts`, { token, json: { name, scopes: ['exports:write'] } });
+    const secret = await request(`${server.url}/apis/my-api/service-accounts/${account.body.id}/secrets`, { token, json: { expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() } });
+    if (target.redis) expect((await runCli(['reminders', 'scan', '--json'], server.env, server.cwd)).code).toBe(0);
+    let delivered: (typeof sink.received)[number] | undefined;
+    await vi.waitFor(() => {
+      delivered = sink.received.find((r) => JSON.parse(r.body).data.secretId === secret.body.id);
+      expect(delivered).toBeDefined();
+    }, { timeout: 10_000, interval: 100 });
+    const { headers, body } = delivered!;
+    const signed = webhookSignedContent(String(headers[WEBHOOK_HEADERS.id.toLowerCase()]), String(headers[WEBHOOK_HEADERS.timestamp.toLowerCase()]), body);
+    return { signatures: String(headers[WEBHOOK_HEADERS.signature.toLowerCase()]).split(' '), expected: (key: string) => `v1=${createHmac('sha256', key).update(signed).digest('hex')}` };
+  }
+
+  const rotatedSecrets: string[] = [];
+
+  it('rotates a webhook signing secret: both sign during the overlap, then only the new one', async () => {
+    const started = Date.now();
+    const rotated = await request(`${server.url}/apis/my-api/alert-channels/${channelId}/rotate-secret`, { token, json: {} });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toEqual({ id: channelId, kind: 'webhook', target: sink.url, createdAt: expect.any(String), previousSecretExpiresAt: expect.any(String), signingSecret: expect.stringMatching(/^whsec_/) });
+    expect(rotated.body.signingSecret).not.toBe(signingSecret);
+    const overlapEnds = Date.parse(rotated.body.previousSecretExpiresAt) - started;
+    expect(overlapEnds).toBeGreaterThan(86_400_000 - 60_000);
+    expect(overlapEnds).toBeLessThan(86_400_000 + 60_000);
+    rotatedSecrets.push(rotated.body.signingSecret);
+
+    const during = await reminderFor('during the overlap');
+    expect(during.signatures).toEqual([during.expected(rotated.body.signingSecret), during.expected(signingSecret)]);
+    const listed = await request(`${server.url}/apis/my-api/alert-channels`, { token });
+    expect(listed.body.items.find((c: { id: string }) => c.id === channelId).previousSecretExpiresAt).toBe(rotated.body.previousSecretExpiresAt);
+    expect(listed.text).not.toContain(rotated.body.signingSecret);
+
+    // A chosen secret, and no overlap: the secret it replaces stops signing at once.
+    const chosen = `whsec_chosen_${'x'.repeat(32)}`;
+    const again = await request(`${server.url}/apis/my-api/alert-channels/${channelId}/rotate-secret`, { token, json: { secret: chosen, previousSecretValidForSeconds: 0 } });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ previousSecretExpiresAt: null, signingSecret: chosen });
+    rotatedSecrets.push(chosen);
+    const after = await reminderFor('after the overlap');
+    expect(after.signatures).toEqual([after.expected(chosen)]);
+
+    const audit = await request(`${server.url}/apis/my-api/audit-events?type=channel.secret_rotated`, { token });
+    // Newest first.
+    expect(audit.body.items.map((e: { data: unknown }) => e.data)).toEqual([
+      { channelId, previousSecretExpiresAt: null },
+      { channelId, previousSecretExpiresAt: rotated.body.previousSecretExpiresAt },
+    ]);
+    expect(audit.text).not.toContain('whsec_');
+  });
+
+  it('refuses to rotate e-mail contacts, unknown contacts, bad overlaps and other APIs\' contacts', async () => {
+    const listed = await request(`${server.url}/apis/my-api/alert-channels`, { token });
+    const email = listed.body.items.find((c: { kind: string }) => c.kind === 'email');
+    const rotate = (path: string, json: object, as = token) => request(`${server.url}${path}`, { token: as, json });
+    const onEmail = await rotate(`/apis/my-api/alert-channels/${email.id}/rotate-secret`, {});
+    expect(onEmail.status).toBe(400);
+    expect(onEmail.body.error.message).toContain('e-mail');
+    expect((await rotate('/apis/my-api/alert-channels/chn_unknown/rotate-secret', {})).status).toBe(404);
+    const tooLong = await rotate(`/apis/my-api/alert-channels/${channelId}/rotate-secret`, { previousSecretValidForSeconds: 8 * 86_400 });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.issues[0].path).toBe('previousSecretValidForSeconds');
+    const other = await bootstrap(server, 'third-api');
+    const otherToken = await tokenFor(server, other.clientId, other.clientSecret);
+    expect((await rotate(`/apis/my-api/alert-channels/${channelId}/rotate-secret`, {}, otherToken)).status).toBe(404);
+    expect((await rotate(`/apis/third-api/alert-channels/${channelId}/rotate-secret`, {}, otherToken)).status).toBe(404);
+    // Nothing changed by the refusals: the latest secret still signs alone.
+    const after = await reminderFor('after the refusals');
+    expect(after.signatures).toEqual([after.expected(rotatedSecrets.at(-1)!)]);
+  });
+
   it('keeps the signing secret encrypted at rest, and removes contacts', async () => {
-    expect(await dumpDatabase(db)).not.toContain(signingSecret);
-    expect(server.logs()).not.toContain(signingSecret);
+    const dump = await dumpDatabase(db);
+    for (const secret of [signingSecret, ...rotatedSecrets]) {
+      expect(dump).not.toContain(secret);
+      expect(server.logs()).not.toContain(secret);
+    }
     expect((await request(`${server.url}/apis/my-api/alert-channels/${channelId}`, { method: 'DELETE', token })).status).toBe(204);
     expect((await request(`${server.url}/apis/my-api/alert-channels/${channelId}`, { method: 'DELETE', token })).status).toBe(404);
   });

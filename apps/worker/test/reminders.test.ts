@@ -113,7 +113,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
       await tx.accounts.insert({ ...account.value, lastUsedAt: start });
       await tx.secrets.insert('shop', secret.value.secret);
       for (const [kind, target, sealed] of [['webhook', webhook.url, sealer.encrypt(signingSecret)], ['email', 'security@shop.test', null]] as const) {
-        await tx.channels.insert({ id: newId('channel', start, random), api: 'shop', kind, target, encryptedSecret: sealed, createdAt: start });
+        await tx.channels.insert({ id: newId('channel', start, random), api: 'shop', kind, target, encryptedSecret: sealed, previousEncryptedSecret: null, previousSecretExpiresAt: null, createdAt: start });
       }
     });
   });

@@ -42,6 +42,7 @@ const examples: { [T in DomainEventType]: { subject: object; data: object } } = 
   'api.updated': { subject: {}, data: { changes: ['tokenLifetimeSeconds'] } },
   'channel.created': { subject: {}, data: { channelId: 'chn_1', kind: 'webhook', target: 'https://hooks.example/tessera' } },
   'channel.deleted': { subject: {}, data: { channelId: 'chn_1' } },
+  'channel.secret_rotated': { subject: {}, data: { channelId: 'chn_1', previousSecretExpiresAt: '2026-02-01T12:00:00.000Z' } },
 };
 
 function eventOf(type: DomainEventType, patch: Record<string, unknown> = {}) {

@@ -44,6 +44,7 @@ export const DomainEventType = z.enum([
   'api.updated',
   'channel.created',
   'channel.deleted',
+  'channel.secret_rotated',
 ]);
 export type DomainEventType = z.infer<typeof DomainEventType>;
 
@@ -226,6 +227,9 @@ export const ChannelCreatedEvent = event('channel.created', NoSubject, z.strictO
 /** A security contact was removed. */
 export const ChannelDeletedEvent = event('channel.deleted', NoSubject, z.strictObject({ channelId: z.string().min(1) }));
 
+/** A webhook contact's signing secret was replaced; the previous one signs too until `previousSecretExpiresAt`. */
+export const ChannelSecretRotatedEvent = event('channel.secret_rotated', NoSubject, z.strictObject({ channelId: z.string().min(1), previousSecretExpiresAt: IsoDateTime.nullable() }));
+
 /** Every domain event, discriminated on `type`. */
 export const DomainEvent = z.discriminatedUnion('type', [
   AccountCreatedEvent,
@@ -249,6 +253,7 @@ export const DomainEvent = z.discriminatedUnion('type', [
   ApiUpdatedEvent,
   ChannelCreatedEvent,
   ChannelDeletedEvent,
+  ChannelSecretRotatedEvent,
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 

@@ -48,6 +48,7 @@ const ALLOWED: Record<string, string[]> = {
   SecretCreatedResponse: ['clientSecret'],
   RotateSecretResponse: ['secret', 'secret.clientSecret'],
   CreateAlertChannelRequest: ['secret'],
+  RotateAlertChannelSecretRequest: ['secret'],
 };
 
 function isSchema(value: unknown): value is z.ZodType {

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { AlertChannel, AlertChannelCreated, CreateAlertChannelRequest } from '@tessera/contracts';
+import { AlertChannel, AlertChannelCreated, CreateAlertChannelRequest, RotateAlertChannelSecretRequest } from '@tessera/contracts';
 import { z } from 'zod';
 import { unwrap } from '../common/unwrap';
 import { ZodPipe } from '../common/zod-body.pipe';
 import type { AuditContext } from '../events/audit-context';
 import { ApiDoc } from '../ops/api-doc.decorator';
 import { Actor, RequireAdmin } from './admin-context';
-import { AlertChannelsService, presentChannel } from './alert-channels.service';
+import { AlertChannelsService } from './alert-channels.service';
 
 /** Security contacts of an API: where expiry reminders and alerts are sent. */
 @Controller('apis/:api/alert-channels')
@@ -23,13 +23,26 @@ export class AlertChannelsController {
     @Actor() actor: AuditContext,
   ): Promise<AlertChannelCreated> {
     const { channel, signingSecret } = unwrap(await this.channels.create(api, body, actor));
-    return { ...presentChannel(channel), signingSecret };
+    return { ...this.channels.present(channel), signingSecret };
   }
 
   @Get()
   @ApiDoc({ summary: 'List the security contacts', tag: 'alerts', auth: 'bearer', responses: { 200: z.object({ items: z.array(AlertChannel) }) } })
   async list(@Param('api') api: string): Promise<{ items: AlertChannel[] }> {
-    return { items: unwrap(await this.channels.list(api)).map(presentChannel) };
+    return { items: unwrap(await this.channels.list(api)).map((channel) => this.channels.present(channel)) };
+  }
+
+  @Post(':channelId/rotate-secret')
+  @ApiDoc({ summary: 'Replace a webhook contact\'s signing secret; the previous one keeps signing for an overlap', tag: 'alerts', auth: 'bearer', body: RotateAlertChannelSecretRequest, responses: { 200: AlertChannelCreated } })
+  @HttpCode(200)
+  async rotateSecret(
+    @Param('api') api: string,
+    @Param('channelId') id: string,
+    @Body(new ZodPipe(RotateAlertChannelSecretRequest, 'rotation')) body: RotateAlertChannelSecretRequest,
+    @Actor() actor: AuditContext,
+  ): Promise<AlertChannelCreated> {
+    const { channel, signingSecret } = unwrap(await this.channels.rotateSecret(api, id, body, actor));
+    return { ...this.channels.present(channel), signingSecret };
   }
 
   @Delete(':channelId')

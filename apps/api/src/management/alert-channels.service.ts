@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertChannelCreated, CreateAlertChannelRequest } from '@tessera/contracts';
+import type { AlertChannelCreated, CreateAlertChannelRequest, RotateAlertChannelSecretRequest } from '@tessera/contracts';
 import { newId, type Clock, type RandomBytes } from '@tessera/domain';
 import { KeyEncryption, Store, type AlertChannelRow } from '@tessera/store';
 import { AppError, notFound, type AppResult } from '../common/app-error';
@@ -43,18 +43,46 @@ export class AlertChannelsService {
     return this.store.transaction(async (tx) => {
       if (!(await tx.apis.find(api))) return { ok: false, error: notFound(`API "${api}"`) };
       const now = this.clock.now();
-      const signingSecret = input.kind === 'webhook' ? (input.secret ?? `whsec_${Buffer.from(this.random(32)).toString('base64url')}`) : null;
+      const signingSecret = input.kind === 'webhook' ? (input.secret ?? this.newSigningSecret()) : null;
       const channel: AlertChannelRow = {
         id: newId('channel', now, this.random),
         api,
         kind: input.kind,
         target: input.kind === 'webhook' ? input.url : input.address,
         encryptedSecret: signingSecret ? this.secrets.encrypt(signingSecret) : null,
+        previousEncryptedSecret: null,
+        previousSecretExpiresAt: null,
         createdAt: now,
       };
       await tx.channels.insert(channel);
       await this.events.record(tx, this.events.event('channel.created', api, context, {}, { channelId: channel.id, kind: input.kind, target: channel.target }));
       return { ok: true, value: { channel, signingSecret } };
+    });
+  }
+
+  /**
+   * Gives a webhook a new signing secret (the caller's, or a generated one), shown this once. The
+   * previous secret keeps signing beside it for `previousSecretValidForSeconds`, so receivers can
+   * switch over without rejecting a notice; a secret still in its overlap is dropped for good.
+   */
+  async rotateSecret(api: string, id: string, input: RotateAlertChannelSecretRequest, context: AuditContext): Promise<AppResult<{ channel: AlertChannelRow; signingSecret: string }>> {
+    return this.store.transaction(async (tx) => {
+      const current = await tx.channels.lock(api, id);
+      if (!current) return { ok: false, error: notFound(`Alert channel "${id}"`) };
+      if (current.kind !== 'webhook' || !current.encryptedSecret) {
+        return { ok: false, error: new AppError('REQUEST.VALIDATION_FAILED', 'Only webhook contacts have a signing secret; this one is an e-mail address.') };
+      }
+      const now = this.clock.now();
+      const signingSecret = input.secret ?? this.newSigningSecret();
+      const overlap = input.previousSecretValidForSeconds;
+      const next = {
+        encryptedSecret: this.secrets.encrypt(signingSecret),
+        previousEncryptedSecret: overlap > 0 ? current.encryptedSecret : null,
+        previousSecretExpiresAt: overlap > 0 ? new Date(now.getTime() + overlap * 1000) : null,
+      };
+      await tx.channels.rotateSecret(api, id, next);
+      await this.events.record(tx, this.events.event('channel.secret_rotated', api, context, {}, { channelId: id, previousSecretExpiresAt: next.previousSecretExpiresAt?.toISOString() ?? null }));
+      return { ok: true, value: { channel: { ...current, ...next }, signingSecret } };
     });
   }
 
@@ -65,9 +93,20 @@ export class AlertChannelsService {
       return { ok: true, value: true };
     });
   }
-}
 
-/** A channel as returned: never its signing secret. */
-export function presentChannel(channel: AlertChannelRow): Omit<AlertChannelCreated, 'signingSecret'> {
-  return { id: channel.id, kind: channel.kind as 'webhook' | 'email', target: channel.target, createdAt: channel.createdAt.toISOString() };
+  /** A channel as returned: never its signing secrets; the previous one's expiry while it still signs. */
+  present(channel: AlertChannelRow): Omit<AlertChannelCreated, 'signingSecret'> {
+    const previous = channel.previousSecretExpiresAt;
+    return {
+      id: channel.id,
+      kind: channel.kind as 'webhook' | 'email',
+      target: channel.target,
+      createdAt: channel.createdAt.toISOString(),
+      previousSecretExpiresAt: previous && previous > this.clock.now() ? previous.toISOString() : null,
+    };
+  }
+
+  private newSigningSecret(): string {
+    return `whsec_${Buffer.from(this.random(32)).toString('base64url')}`;
+  }
 }

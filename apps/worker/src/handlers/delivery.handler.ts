@@ -79,14 +79,20 @@ async function send(notification: NotificationRow, channel: AlertChannelRow, dep
     if (!channel.encryptedSecret) throw new Error('The webhook channel has no signing secret.');
     const body = JSON.stringify(envelope);
     const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
-    const signature = createHmac('sha256', deps.openSecret(channel.encryptedSecret)).update(webhookSignedContent(envelope.id, timestamp, body), 'utf8').digest('hex');
+    const signed = webhookSignedContent(envelope.id, timestamp, body);
+    const sign = (sealed: string) => `${WEBHOOK_SIGNATURE_PREFIX}${createHmac('sha256', deps.openSecret(sealed)).update(signed, 'utf8').digest('hex')}`;
+    // During a rotation's overlap the previous secret signs too: receivers accept either.
+    const signatures = [sign(channel.encryptedSecret)];
+    if (channel.previousEncryptedSecret && channel.previousSecretExpiresAt && channel.previousSecretExpiresAt > deps.clock.now()) {
+      signatures.push(sign(channel.previousEncryptedSecret));
+    }
     const status = await postWebhook(channel.target, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Tessera-Webhook/1',
         [WEBHOOK_HEADERS.id]: envelope.id,
         [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-        [WEBHOOK_HEADERS.signature]: `${WEBHOOK_SIGNATURE_PREFIX}${signature}`,
+        [WEBHOOK_HEADERS.signature]: signatures.join(' '),
       },
       body,
       timeoutMs: WEBHOOK_TIMEOUT_MS,

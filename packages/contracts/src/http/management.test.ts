@@ -9,6 +9,7 @@ import {
   ErrorResponse,
   ListAuditEventsQuery,
   ListServiceAccountsQuery,
+  RotateAlertChannelSecretRequest,
   RotateSecretRequest,
   RotateSecretResponse,
   SecretCreatedResponse,
@@ -207,8 +208,17 @@ describe('alert channels', () => {
   });
 
   it('never returns the webhook signing secret', () => {
-    const parsed = AlertChannel.parse({ id: 'ch_1', kind: 'webhook', target: 'https://x', createdAt: T, secret: 'whsec' });
+    const parsed = AlertChannel.parse({ id: 'ch_1', kind: 'webhook', target: 'https://x', createdAt: T, previousSecretExpiresAt: null, secret: 'whsec' });
     expect(parsed).not.toHaveProperty('secret');
+  });
+
+  it('rotates a signing secret with an overlap of 0 s to 7 days, 24 h by default', () => {
+    expect(RotateAlertChannelSecretRequest.parse({})).toEqual({ previousSecretValidForSeconds: 86_400 });
+    expect(RotateAlertChannelSecretRequest.parse({ previousSecretValidForSeconds: 0 })).toEqual({ previousSecretValidForSeconds: 0 });
+    expect(paths(RotateAlertChannelSecretRequest.safeParse({ previousSecretValidForSeconds: 7 * 86_400 + 1 }))).toEqual(['previousSecretValidForSeconds']);
+    expect(paths(RotateAlertChannelSecretRequest.safeParse({ previousSecretValidForSeconds: 1.5 }))).toEqual(['previousSecretValidForSeconds']);
+    expect(paths(RotateAlertChannelSecretRequest.safeParse({ secret: 'short' }))).toEqual(['secret']);
+    expect(paths(RotateAlertChannelSecretRequest.safeParse({ overlap: 60 }))).toEqual(['overlap']);
   });
 });
 

@@ -8,6 +8,9 @@ export interface AlertChannelRow {
   target: string;
   /** Webhooks only: the signing secret, encrypted under a key derived from the pepper. */
   encryptedSecret: string | null;
+  /** Webhooks only, after a rotation: the previous signing secret (encrypted), still signing until `previousSecretExpiresAt`. */
+  previousEncryptedSecret: string | null;
+  previousSecretExpiresAt: Date | null;
   createdAt: Date;
 }
 
@@ -20,6 +23,8 @@ export const AlertChannelEntity = new EntitySchema<AlertChannelRow>({
     kind: { type: 'string', length: 10 },
     target: { type: 'string', length: 2048 },
     encryptedSecret: { type: 'text', nullable: true },
+    previousEncryptedSecret: { type: 'text', nullable: true },
+    previousSecretExpiresAt: { type: 'datetime', nullable: true },
     createdAt: { type: 'datetime' },
   },
 });

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AlertChannelEntity, type AlertChannelRow } from '../entities';
+import { lockFor } from '../locking';
 
 /** Security contacts of an API. */
 export class AlertChannelRepository {
@@ -15,6 +16,16 @@ export class AlertChannelRepository {
 
   async insert(row: AlertChannelRow): Promise<void> {
     await this.em.insert(AlertChannelEntity, row);
+  }
+
+  /** Reads the channel and locks its row until the transaction ends (see `lockFor`). */
+  async lock(api: string, id: string): Promise<AlertChannelRow | null> {
+    return this.em.findOne(AlertChannelEntity, { api, id }, { disableIdentityMap: true, ...lockFor(this.em) });
+  }
+
+  /** Replaces a webhook's signing secret, keeping the one it replaces and until when it still signs. */
+  async rotateSecret(api: string, id: string, next: Pick<AlertChannelRow, 'encryptedSecret' | 'previousEncryptedSecret' | 'previousSecretExpiresAt'>): Promise<void> {
+    await this.em.nativeUpdate(AlertChannelEntity, { api, id }, next);
   }
 
   async delete(api: string, id: string): Promise<number> {
