@@ -2,8 +2,13 @@
 // `npm run bench`: measures Tessera side by side with its peers on this machine, prints a table
 // and writes docs/benchmarks.md. See docs/benchmarks.md ("Method") for what is measured and how.
 //
-// Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_WARMUP (seconds of
-// discarded warm-up before each, default 3), BENCH_PROFILE=1 (after the measurements, profile
+// Every server is started first; then each is loaded in turn, in BENCH_ROUNDS rounds, so that a
+// Tessera measurement and the baseline it is compared with are taken seconds apart (a shared
+// machine's speed drifts by more than the differences measured here).
+//
+// Environment: BENCH_ROUNDS (rounds, default 5), BENCH_DURATION (seconds per measurement, default
+// 5), BENCH_WARMUP (seconds of discarded warm-up before a server's first measurement, default 3;
+// later rounds warm up for 1 s), BENCH_PROFILE=1 (after the measurements, profile
 // Tessera under the same load with the V8 CPU profiler and report where its CPU time goes),
 // BENCH_ONLY (comma list of parts to run: baselines,sqlite,postgres; default all),
 // BENCH_NO_DOC=1 (print only, leave docs/benchmarks.md alone).
@@ -23,7 +28,8 @@ const API_DIST = join(ROOT, 'apps/api/dist');
 const SERVER_CPU = '0';
 const LOAD_CPU = '1';
 const settings = {
-  duration: positiveNumber('BENCH_DURATION', 10),
+  rounds: Math.round(positiveNumber('BENCH_ROUNDS', 5)),
+  duration: positiveNumber('BENCH_DURATION', 5),
   warmup: positiveNumber('BENCH_WARMUP', 3, true),
   connections: 50,
   pipelining: 1,
@@ -92,9 +98,9 @@ function startServer(name, script, env, { profile = false } = {}) {
 }
 
 /** Runs autocannon in a child process pinned to the load core; returns its measured summary. */
-async function measure(label, request) {
-  const spec = { ...request, connections: settings.connections, pipelining: settings.pipelining, duration: settings.duration, warmup: settings.warmup };
-  log(`${label}: ${settings.warmup}s warm-up + ${settings.duration}s, ${settings.connections} connections`);
+async function measure(label, request, warmupSeconds = settings.warmup) {
+  const spec = { ...request, connections: settings.connections, pipelining: settings.pipelining, duration: settings.duration, warmup: warmupSeconds };
+  log(`${label}: ${warmupSeconds}s warm-up + ${settings.duration}s, ${settings.connections} connections`);
   const loadAverage = os.loadavg()[0];
   const { stdout } = await run('taskset', ['-c', LOAD_CPU, process.execPath, join(ROOT, 'bench/load.mjs'), JSON.stringify(spec)], { cwd: ROOT, env: baseEnv({}) });
   const { measured, warmup } = JSON.parse(stdout.trim().split('\n').pop());
@@ -168,56 +174,63 @@ async function expectStatus(label, request, status = 200) {
 // ---------------------------------------------------------------------------------------------
 // Baselines
 
-async function benchBaselines(results) {
+/**
+ * A server under test and the request it is loaded with. `request()` answers the request for the
+ * next measurement (Tessera's protected GET gets a fresh token each round).
+ */
+function contender(key, label, entry, request) {
+  return { key, label, entry, request: typeof request === 'function' ? request : async () => request, rounds: [] };
+}
+
+/** Starts the baselines and checks each answers as expected; returns them as contenders. */
+async function startBaselines(results) {
   const clientId = `bench_${randomBytes(12).toString('base64url')}`;
   const clientSecret = `tsk_${randomBytes(32).toString('base64url')}`;
   const scope = 'tessera:admin';
+  const out = [];
+  const attempt = async (name, work) => {
+    try {
+      await work();
+    } catch (error) {
+      results.failures.push(`${name}: ${error.message}`);
+      log(`${name} failed: ${error.message}`);
+    }
+  };
 
-  {
+  await attempt('oidc-provider', async () => {
     const port = await freePort();
     const resource = `urn:tessera:${API_SLUG}`;
     const entry = startServer('oidc-provider', join(ROOT, 'bench/servers/oidc-provider.mjs'), baseEnv({ BENCH_CONFIG: JSON.stringify({ port, clientId, clientSecret, resource, scope }) }));
-    try {
-      await waitForHttp(`http://127.0.0.1:${port}/.well-known/openid-configuration`, entry);
-      // oidc-provider only puts a scope in the token when one is requested; asking for it makes
-      // its tokens carry the same claims as Tessera's (which default to every granted scope).
-      const request = tokenRequest(`http://127.0.0.1:${port}/token`, clientId, clientSecret, `grant_type=client_credentials&scope=${encodeURIComponent(scope)}`);
-      const probe = await probeToken('oidc-provider', request);
-      if (probe.header.typ !== 'at+jwt' || probe.payload.aud !== resource || probe.payload.scope !== scope) {
-        throw new Error(`oidc-provider: unexpected token ${JSON.stringify(probe.header)} ${JSON.stringify(probe.payload)}`);
-      }
-      results.checks.push(`oidc-provider ${oidcVersion()} issues JWT access tokens with header ${JSON.stringify(probe.header)}; claims ${Object.keys(probe.payload).join(', ')}.`);
-      results.baselines.oidc = await measure('issuance: oidc-provider', request);
-    } finally {
-      await stop(entry);
+    await waitForHttp(`http://127.0.0.1:${port}/.well-known/openid-configuration`, entry);
+    // oidc-provider only puts a scope in the token when one is requested; asking for it makes
+    // its tokens carry the same claims as Tessera's (which default to every granted scope).
+    const request = tokenRequest(`http://127.0.0.1:${port}/token`, clientId, clientSecret, `grant_type=client_credentials&scope=${encodeURIComponent(scope)}`);
+    const probe = await probeToken('oidc-provider', request);
+    if (probe.header.typ !== 'at+jwt' || probe.payload.aud !== resource || probe.payload.scope !== scope) {
+      throw new Error(`oidc-provider: unexpected token ${JSON.stringify(probe.header)} ${JSON.stringify(probe.payload)}`);
     }
-  }
+    results.checks.push(`oidc-provider ${oidcVersion()} issues JWT access tokens with header ${JSON.stringify(probe.header)}; claims ${Object.keys(probe.payload).join(', ')}.`);
+    out.push(contender('baselines.oidc', 'issuance: oidc-provider', entry, request));
+  });
 
-  {
+  await attempt('ceiling route', async () => {
     const port = await freePort();
     const entry = startServer('ceiling', join(ROOT, 'bench/servers/ceiling.mjs'), baseEnv({ BENCH_CONFIG: JSON.stringify({ port, clientId, clientSecret, issuer: `http://127.0.0.1:${port}`, audience: API_SLUG, scope }) }));
-    try {
-      await waitForHttp(`http://127.0.0.1:${port}/`, entry, { accept: (r) => r.status === 404 });
-      const request = tokenRequest(`http://127.0.0.1:${port}/oauth/token`, clientId, clientSecret);
-      const probe = await probeToken('ceiling', request);
-      results.checks.push(`Ceiling route issues JWTs with header ${JSON.stringify(probe.header)}; claims ${Object.keys(probe.payload).join(', ')}.`);
-      results.baselines.ceiling = await measure('issuance: ceiling route', request);
-    } finally {
-      await stop(entry);
-    }
-  }
+    await waitForHttp(`http://127.0.0.1:${port}/`, entry, { accept: (r) => r.status === 404 });
+    const request = tokenRequest(`http://127.0.0.1:${port}/oauth/token`, clientId, clientSecret);
+    const probe = await probeToken('ceiling', request);
+    results.checks.push(`Ceiling route issues JWTs with header ${JSON.stringify(probe.header)}; claims ${Object.keys(probe.payload).join(', ')}.`);
+    out.push(contender('baselines.ceiling', 'issuance: ceiling route', entry, request));
+  });
 
-  {
+  await attempt('bare Fastify', async () => {
     const port = await freePort();
     const entry = startServer('bare', join(ROOT, 'bench/servers/bare.mjs'), baseEnv({ BENCH_CONFIG: JSON.stringify({ port }) }));
-    try {
-      const request = { url: `http://127.0.0.1:${port}/${API_SLUG}/${COLLECTION}`, method: 'GET' };
-      await waitForHttp(request.url, entry);
-      results.baselines.bare = await measure('protected: bare Fastify', request);
-    } finally {
-      await stop(entry);
-    }
-  }
+    const request = { url: `http://127.0.0.1:${port}/${API_SLUG}/${COLLECTION}`, method: 'GET' };
+    await waitForHttp(request.url, entry);
+    out.push(contender('baselines.bare', 'protected: bare Fastify', entry, request));
+  });
+  return out;
 }
 
 function oidcVersion() {
@@ -231,7 +244,8 @@ function oidcVersion() {
 // ---------------------------------------------------------------------------------------------
 // Tessera
 
-async function benchTessera(mode, results) {
+/** Starts Tessera in one mode, bootstraps it and checks its answers; returns its two contenders. */
+async function startTessera(mode, results) {
   const cli = join(API_DIST, 'cli/main.js');
   const main = join(API_DIST, 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run bench builds with turbo)`);
@@ -257,9 +271,8 @@ async function benchTessera(mode, results) {
   const admin = parseJsonObject(bootstrapOut);
   if (!admin?.clientId || !admin?.clientSecret) throw new Error(`bootstrap printed no credentials: ${bootstrapOut.slice(0, 300)}`);
 
-  const entry = startServer(`tessera-${mode}`, main, { ...env, BENCH_PROFILE_FILE: join(workDir, 'profile.cpuprofile') }, { profile: settings.profile });
+  const entry = startServer(`tessera-${mode}`, main, { ...env, BENCH_PROFILE_FILE: join(workDir, `profile-${mode}.cpuprofile`) }, { profile: settings.profile });
   const base = `http://127.0.0.1:${port}`;
-  const out = {};
   try {
     await waitForHttp(`${base}/health/ready`, entry);
 
@@ -282,30 +295,23 @@ async function benchTessera(mode, results) {
     });
     const account = (await expectStatus('create service account', json('POST', `/apis/${API_SLUG}/service-accounts`, { name: 'bench reader', scopes: [`${COLLECTION}:read`] }), 201)).json;
     const secret = (await expectStatus('create secret', json('POST', `/apis/${API_SLUG}/service-accounts/${account.id}/secrets`, {}), 201)).json;
-    const reader = await probeToken(`tessera (${mode}) reader`, tokenRequest(`${base}/oauth/token`, account.clientId, secret.clientSecret));
-    const protectedRequest = { url: `${base}/${API_SLUG}/${COLLECTION}`, method: 'GET', headers: { authorization: `Bearer ${reader.token}` } };
-    await expectStatus('protected GET', protectedRequest, 200);
-    await expectStatus('protected GET without a token', { url: protectedRequest.url, method: 'GET' }, 401);
-
-    out.issuance = await measure(`issuance: tessera (${mode})`, issuance);
-    out.protected = await measure(`protected: tessera (${mode})`, protectedRequest);
-
-    if (settings.profile) {
-      out.profiles = {};
-      for (const [kind, request] of [['issuance', issuance], ['protected', protectedRequest]]) {
-        const file = join(workDir, `tessera-${mode}-${kind}.cpuprofile`);
-        out.profiles[kind] = await profileRun(entry, `${kind}: tessera (${mode})`, request, file);
-      }
-    }
+    // A fresh token for each measurement, so that a long run never loads with an expired one.
+    const protectedRequest = async () => {
+      const reader = await probeToken(`tessera (${mode}) reader`, tokenRequest(`${base}/oauth/token`, account.clientId, secret.clientSecret));
+      return { url: `${base}/${API_SLUG}/${COLLECTION}`, method: 'GET', headers: { authorization: `Bearer ${reader.token}` } };
+    };
+    const first = await protectedRequest();
+    await expectStatus('protected GET', first, 200);
+    await expectStatus('protected GET without a token', { url: first.url, method: 'GET' }, 401);
+    return [
+      contender(`tessera.${mode}.issuance`, `issuance: tessera (${mode})`, entry, issuance),
+      contender(`tessera.${mode}.protected`, `protected: tessera (${mode})`, entry, protectedRequest),
+    ];
   } catch (error) {
     error.message += entry.exited ? `\n(server exited: ${entry.code ?? entry.signal})\n${tail(entry.logFile)}` : '';
-    throw error;
-  } finally {
     await stop(entry);
-    const serverLog = tail(entry.logFile, 15);
-    if (serverLog) out.serverLogTail = serverLog;
+    throw error;
   }
-  results.tessera[mode] = out;
 }
 
 /** The JSON object printed by a CLI command (pretty-printed or not, possibly after other lines). */
@@ -321,19 +327,13 @@ function parseJsonObject(text) {
 }
 
 /** One profiled load run (not reported as a measurement): start profiler, load, stop, summarise. */
-async function profileRun(entry, label, request, file) {
-  // The hook writes to BENCH_PROFILE_FILE, fixed at start; move each profile aside after writing.
-  const fixed = join(workDir, 'profile.cpuprofile');
+async function profileRun(entry, mode, label, request, file) {
+  // The hook writes to the BENCH_PROFILE_FILE it was started with; move each profile aside.
+  const fixed = join(workDir, `profile-${mode}.cpuprofile`);
   rmSync(fixed, { force: true });
   entry.child.kill('SIGWINCH');
   await sleep(100);
-  const saved = settings.warmup;
-  settings.warmup = 0;
-  try {
-    await measure(`${label} (profiled)`, request);
-  } finally {
-    settings.warmup = saved;
-  }
+  await measure(`${label} (profiled)`, request, 0);
   entry.child.kill('SIGWINCH');
   for (let i = 0; i < 100 && !existsSync(fixed); i += 1) await sleep(100);
   await sleep(500);
@@ -342,6 +342,51 @@ async function profileRun(entry, label, request, file) {
   mkdirSync(PROFILE_DIR, { recursive: true });
   copyFileSync(file, join(PROFILE_DIR, basename(file)));
   return summarizeProfile(file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * Loads each contender in turn, `settings.rounds` times; each round starts one contender later
+ * than the previous one, so that no server is always measured first or right after another.
+ */
+async function runRounds(contenders) {
+  for (let round = 0; round < settings.rounds; round += 1) {
+    log(`round ${round + 1} of ${settings.rounds}`);
+    for (let k = 0; k < contenders.length; k += 1) {
+      const c = contenders[(k + round) % contenders.length];
+      if (c.failed) continue;
+      try {
+        if (c.entry.exited) throw new Error(`the server exited (${c.entry.code ?? c.entry.signal})\n${tail(c.entry.logFile)}`);
+        c.rounds.push(await measure(c.label, await c.request(), c.rounds.length === 0 ? settings.warmup : Math.min(1, settings.warmup)));
+      } catch (error) {
+        c.failed = error;
+      }
+    }
+  }
+}
+
+/** One contender's rounds as one measurement: medians of the rounds, every problem kept. */
+function aggregate(c) {
+  const rounds = c.rounds;
+  if (rounds.length === 0) return null;
+  const pick = (f) => median(rounds.map(f).filter((v) => typeof v === 'number'));
+  return {
+    requestsPerSecond: pick((r) => r.requestsPerSecond),
+    totalRequests: rounds.reduce((n, r) => n + r.totalRequests, 0),
+    latency: { p50: pick((r) => r.latency.p50), p99: pick((r) => r.latency.p99) },
+    non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    problems: rounds.flatMap((r, i) => r.problems.map((p) => `round ${i + 1}: ${p}`)),
+    rounds: rounds.map((r) => ({ requestsPerSecond: r.requestsPerSecond, p50: r.latency.p50, p99: r.latency.p99 })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,23 +430,40 @@ async function main() {
   const facts = machine(); // before pinning: `nproc` honours this process's CPU affinity
   execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
   const results = { startedAt, settings, machine: facts, baselines: {}, tessera: {}, failures: [], checks: [] };
-  log(`server on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU}; ${settings.warmup}s warm-up + ${settings.duration}s per measurement`);
+  log(`servers on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU}; ${settings.rounds} rounds of ${settings.duration}s per server (${settings.warmup}s warm-up first)`);
 
-  if (only.has('baselines')) {
-    try {
-      await benchBaselines(results);
-    } catch (error) {
-      results.failures.push(`baselines: ${error.message}`);
-      log(`baselines failed: ${error.message}`);
-    }
-  }
+  const contenders = [];
+  if (only.has('baselines')) contenders.push(...(await startBaselines(results)));
   for (const mode of ['sqlite', 'postgres']) {
     if (!only.has(mode)) continue;
     try {
-      await benchTessera(mode, results);
+      contenders.push(...(await startTessera(mode, results)));
     } catch (error) {
       results.failures.push(`Tessera (${mode === 'sqlite' ? 'SQLite' : 'PostgreSQL + Redis'}): ${error.message}`);
       log(`tessera ${mode} failed: ${error.message}`);
+    }
+  }
+  await runRounds(contenders);
+  for (const c of contenders) {
+    if (c.failed) {
+      results.failures.push(`${c.label}: ${c.failed.message}`);
+      log(`${c.label} failed: ${c.failed.message}`);
+    }
+    const measured = aggregate(c);
+    if (!measured) continue;
+    const [group, mode, kind] = c.key.split('.');
+    if (group === 'baselines') results.baselines[mode] = measured;
+    else (results.tessera[mode] ??= {})[kind] = measured;
+  }
+  if (settings.profile) {
+    for (const c of contenders.filter((c) => c.key.startsWith('tessera.') && !c.failed)) {
+      const [, mode, kind] = c.key.split('.');
+      try {
+        const file = join(workDir, `tessera-${mode}-${kind}.cpuprofile`);
+        ((results.tessera[mode] ??= {}).profiles ??= {})[kind] = await profileRun(c.entry, mode, `${kind}: tessera (${mode})`, await c.request(), file);
+      } catch (error) {
+        results.failures.push(`profile of ${c.label}: ${error.message}`);
+      }
     }
   }
   await stopAll();
