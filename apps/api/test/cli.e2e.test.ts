@@ -11,7 +11,7 @@ interface Run {
 }
 
 /** Commands whose output shows a new secret, once, by design. */
-const SHOWS_SECRET = new Set(['bootstrap', 'secrets add', 'secrets rotate']);
+const SHOWS_SECRET = new Set(['bootstrap', 'secrets add', 'secrets rotate', 'channels add', 'channels rotate-secret']);
 
 describe.each(TARGETS)('tessera CLI and HTTP on $name', (target) => {
   let db: TestDatabase;
@@ -270,6 +270,36 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', (target) => {
     // A token issued now works too, whichever key the server signs it with.
     const after = await seed(story.clientId!, story.current!.clientSecret);
     expect(await products(after.token!)).toBe(200);
+  });
+
+  it('manages security contacts as HTTP does: add, list, rotate the signing secret, delete', async () => {
+    const refused = await tessera('channels', 'add', '--api', 'my-api', '--webhook', 'http://127.0.0.1:9/hook', '--json');
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stderr.trim().split('\n').at(-1)!).error.message).toContain('non-public address (127.0.0.1)');
+    expect((await tessera('channels', 'add', '--api', 'my-api', '--webhook', 'ftp://hooks.example/x')).stderr).toContain('--webhook: expected an http or https URL');
+    expect((await tessera('channels', 'add', '--api', 'my-api')).code).toBe(2);
+    expect((await tessera('channels', 'add', '--api', 'my-api', '--email', 'security@my-api.test', '--secret', 'x'.repeat(40))).stderr).toContain('only webhooks have a signing secret');
+    expect((await tessera('channels', 'add', '--api', 'nope', '--email', 'security@my-api.test')).code).toBe(3);
+
+    const email = await ok('channels', 'add', '--api', 'my-api', '--email', 'security@my-api.test');
+    expect(email).toMatchObject({ kind: 'email', target: 'security@my-api.test', signingSecret: null });
+    const webhook = await ok('channels', 'add', '--api', 'my-api', '--webhook', 'https://93.184.216.34/hook');
+    expect(webhook.signingSecret).toMatch(/^whsec_/);
+    plaintexts.push(webhook.signingSecret);
+    const rotated = await ok('channels', 'rotate-secret', '--api', 'my-api', webhook.id, '--overlap', '3600');
+    expect(rotated.signingSecret).toMatch(/^whsec_/);
+    expect(rotated.signingSecret).not.toBe(webhook.signingSecret);
+    plaintexts.push(rotated.signingSecret);
+    expect(Date.parse(rotated.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(3_500_000);
+    expect((await tessera('channels', 'rotate-secret', '--api', 'my-api', webhook.id, '--overlap', '604801')).stderr).toContain('--overlap:');
+    expect((await tessera('channels', 'rotate-secret', '--api', 'my-api', email.id)).code).toBe(2);
+
+    // HTTP sees the same contacts, without their secrets.
+    const listed = await request(`${server.url}/apis/my-api/alert-channels`, { token: story.adminToken! });
+    expect(listed.body.items).toEqual(await ok('channels', 'list', '--api', 'my-api'));
+    expect(listed.body.items.find((c: { id: string }) => c.id === webhook.id).previousSecretExpiresAt).toBe(rotated.previousSecretExpiresAt);
+    expect(await ok('channels', 'delete', '--api', 'my-api', email.id)).toEqual({ deleted: email.id });
+    expect((await tessera('channels', 'delete', '--api', 'my-api', email.id)).code).toBe(3);
   });
 
   it('parses every --json output, and prints secrets only when creating them', async () => {

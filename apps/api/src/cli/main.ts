@@ -2,15 +2,18 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
+import { CreateAlertChannelRequest, MAX_SIGNING_SECRET_OVERLAP_SECONDS, RotateAlertChannelSecretRequest, parseOrIssues } from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
 import { migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
+import type { z } from 'zod';
 import { AppModule } from '../app.module';
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { PinoNestLogger, createLogger } from '../config/logger';
 import { RemindersService } from '../alerts/reminders.service';
 import { CLI_CONTEXT } from '../events/audit-context';
+import { AlertChannelsService } from '../management/alert-channels.service';
 import { ApisService } from '../management/apis.service';
 import { presentAccount, presentApi, presentCreatedSecret, presentSecret } from '../management/presenters';
 import { SecretsService } from '../management/secrets.service';
@@ -69,6 +72,17 @@ function boolean(value: string): 'true' | 'false' {
 
 function daysOrNone(value: string): number | 'none' {
   return value === 'none' ? 'none' : integer(value);
+}
+
+/**
+ * Validates input with the HTTP API's contract, so both refuse the same values; each problem is
+ * reported under the option it came from (`flags`: contract field → option).
+ */
+function parsed<S extends z.ZodType>(schema: S, input: unknown, flags: Readonly<Record<string, string>>): z.output<S> {
+  const result = parseOrIssues(schema, input);
+  if (result.ok) return result.value;
+  const problems = result.issues.map((issue) => `${flags[issue.path.split('.')[0]!] ?? issue.path}: ${issue.message.replace(/^"[^"]*": /, '')}`);
+  throw new CliFailure(EXIT.INVALID, problems.join('; '), 'REQUEST.VALIDATION_FAILED');
 }
 
 export function buildProgram(config: () => Config): Command {
@@ -290,6 +304,59 @@ export function buildProgram(config: () => Config): Command {
     .argument('<secretId>')
     .action(async (id: string, o: { api: string; account: string }) => {
       await withApp(config(), async (app) => unwrap(await app.get(SecretsService).delete(o.api, o.account, id, CLI_CONTEXT)));
+      print(json() ? { deleted: id } : `Deleted ${id}`, json());
+    });
+
+  const channels = program.command('channels').description('security contacts: where reminders and alerts go');
+  channels
+    .command('list')
+    .description("list an API's security contacts (never their signing secrets)")
+    .addOption(apiOption())
+    .action(async (o: { api: string }) => {
+      print(await withApp(config(), async (app) => {
+        const service = app.get(AlertChannelsService);
+        return unwrap(await service.list(o.api)).map((channel) => service.present(channel));
+      }), json());
+    });
+  channels
+    .command('add')
+    .description('add a signed webhook or an e-mail address; a webhook\'s signing secret is printed this once')
+    .addOption(apiOption())
+    .addOption(new Option('--webhook <url>', 'an http or https URL').conflicts('email'))
+    .addOption(new Option('--email <address>', 'an e-mail address').conflicts('webhook'))
+    .option('--secret <secret>', 'the webhook signing secret (32 to 256 characters; generated when omitted)')
+    .action(async (o: { api: string; webhook?: string; email?: string; secret?: string }) => {
+      if (!o.webhook && !o.email) throw new CliFailure(EXIT.INVALID, 'Give --webhook <url> or --email <address>.', 'REQUEST.VALIDATION_FAILED');
+      if (o.email && o.secret) throw new CliFailure(EXIT.INVALID, '--secret: only webhooks have a signing secret.', 'REQUEST.VALIDATION_FAILED');
+      const input = parsed(CreateAlertChannelRequest, o.webhook ? { kind: 'webhook', url: o.webhook, ...(o.secret ? { secret: o.secret } : {}) } : { kind: 'email', address: o.email }, { url: '--webhook', address: '--email', secret: '--secret' });
+      print(await withApp(config(), async (app) => {
+        const service = app.get(AlertChannelsService);
+        const { channel, signingSecret } = unwrap(await service.create(o.api, input, CLI_CONTEXT));
+        return { ...service.present(channel), signingSecret };
+      }), json());
+    });
+  channels
+    .command('rotate-secret')
+    .description("give a webhook a new signing secret, printed this once; the previous one keeps signing during the overlap")
+    .addOption(apiOption())
+    .argument('<channelId>')
+    .option('--overlap <seconds>', `how long the previous secret keeps signing (0 to ${MAX_SIGNING_SECRET_OVERLAP_SECONDS}; default 86400)`, integer)
+    .option('--secret <secret>', 'the new signing secret (generated when omitted)')
+    .action(async (id: string, o: { api: string; overlap?: number; secret?: string }) => {
+      const input = parsed(RotateAlertChannelSecretRequest, { ...(o.secret ? { secret: o.secret } : {}), ...(o.overlap !== undefined ? { previousSecretValidForSeconds: o.overlap } : {}) }, { secret: '--secret', previousSecretValidForSeconds: '--overlap' });
+      print(await withApp(config(), async (app) => {
+        const service = app.get(AlertChannelsService);
+        const { channel, signingSecret } = unwrap(await service.rotateSecret(o.api, id, input, CLI_CONTEXT));
+        return { ...service.present(channel), signingSecret };
+      }), json());
+    });
+  channels
+    .command('delete')
+    .description('remove a security contact')
+    .addOption(apiOption())
+    .argument('<channelId>')
+    .action(async (id: string, o: { api: string }) => {
+      await withApp(config(), async (app) => unwrap(await app.get(AlertChannelsService).delete(o.api, id, CLI_CONTEXT)));
       print(json() ? { deleted: id } : `Deleted ${id}`, json());
     });
 
