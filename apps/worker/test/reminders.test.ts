@@ -229,4 +229,35 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     const [row] = await rows<{ status: string; last_error: string }>(`select status, last_error from delivery where status = 'failed'`);
     expect(row!.last_error).toContain('resolves to a non-public address (127.0.0.1)');
   });
+  it('signs with both secrets during a rotation overlap, with the new one alone once it ends', async () => {
+    const channel = (await store.session().channels.list('shop')).find((c) => c.kind === 'webhook')!;
+    const next = `whsec_${randomBytes(24).toString('base64url')}`;
+    const signaturesFor = async (secret: { id: string }) => {
+      const request = webhook.requests.find((r) => JSON.parse(r.body).data.secretId === secret.id)!;
+      const signed = webhookSignedContent(String(request.headers[WEBHOOK_HEADERS.id.toLowerCase()]), String(request.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()]), request.body);
+      const expected = (key: string) => `v1=${createHmac('sha256', key).update(signed).digest('hex')}`;
+      return { given: String(request.headers[WEBHOOK_HEADERS.signature.toLowerCase()]).split(' '), expected };
+    };
+    const rotate = (previousEncryptedSecret: string | null, overlapMs: number) =>
+      store.transaction((tx) => tx.channels.rotateSecret('shop', channel.id, { encryptedSecret: sealer.encrypt(next), previousEncryptedSecret, previousSecretExpiresAt: new Date(clock.now().getTime() + overlapMs) }));
+    const deliver = async (name: string) => {
+      const secret = await addExpiringSecret(name, 2);
+      await scanAndDeliver();
+      return signaturesFor(secret);
+    };
+
+    await rotate(channel.encryptedSecret, 60_000);
+    const during = await deliver('during the overlap');
+    expect(during.given).toEqual([during.expected(next), during.expected(signingSecret)]);
+
+    clock.current = new Date(clock.current.getTime() + 61_000); // the overlap ends by itself
+    const after = await deliver('after the overlap');
+    expect(after.given).toEqual([after.expected(next)]);
+
+    // A previous secret sealed under another pepper (rotated after a pepper change) cannot sign:
+    // the current one signs alone, and the notice still goes out.
+    await rotate(new KeyEncryption(randomBytes(32), 'webhook-secret-encryption').encrypt(signingSecret), 3_600_000);
+    const repeppered = await deliver('after a pepper change');
+    expect(repeppered.given).toEqual([repeppered.expected(next)]);
+  });
 });

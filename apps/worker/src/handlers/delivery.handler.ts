@@ -84,7 +84,11 @@ async function send(notification: NotificationRow, channel: AlertChannelRow, dep
     // During a rotation's overlap the previous secret signs too: receivers accept either.
     const signatures = [sign(channel.encryptedSecret)];
     if (channel.previousEncryptedSecret && channel.previousSecretExpiresAt && channel.previousSecretExpiresAt > deps.clock.now()) {
-      signatures.push(sign(channel.previousEncryptedSecret));
+      try {
+        signatures.push(sign(channel.previousEncryptedSecret));
+      } catch {
+        // Sealed under an earlier pepper (rotated after a pepper change): the current one signs alone.
+      }
     }
     const status = await postWebhook(channel.target, {
       headers: {

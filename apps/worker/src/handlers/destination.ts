@@ -9,11 +9,11 @@ for (const [net, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) PRIVATE.addSubnet(net, prefix, 'ipv4');
-// IPv6: unspecified, loopback, IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96, reaches IPv4
+// IPv6: unspecified, loopback, IPv4-compatible (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96, reaches IPv4
 // addresses), discard, documentation, 6to4 (2002::/16, embeds IPv4), ULA, site- and link-local,
 // multicast.
 for (const [net, prefix] of [
-  ['::', 96], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['2002::', 16],
+  ['::', 96], ['::1', 128], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['2002::', 16],
   ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
 
@@ -40,22 +40,33 @@ export type Resolver = (host: string, callback: (error: NodeJS.ErrnoException | 
 const systemResolver: Resolver = (host, callback) => dnsLookup(host, { all: true, verbatim: true }, callback);
 const RESOLVE_TIMEOUT_MS = 10_000;
 
-/** Resolves `host` to its addresses, refusing it when any of them is not public. */
-function resolvePublic(host: string, resolve: Resolver): Promise<LookupAddress[]> {
-  if (isIP(host)) {
-    if (isPrivateAddress(host)) return Promise.reject(new PrivateDestinationError(host, host));
-    return Promise.resolve([{ address: host, family: isIP(host) }]);
-  }
+/** Resolves `host` to every address it has; an empty answer is an error (ENOTFOUND). */
+function resolveAll(host: string, resolve: Resolver): Promise<LookupAddress[]> {
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`Resolving ${host} timed out.`)), RESOLVE_TIMEOUT_MS);
     resolve(host, (error, addresses) => {
       clearTimeout(timer);
       if (error) return fail(error);
-      if (addresses.length === 0) return fail(new Error(`${host} has no address.`));
-      const refused = addresses.find((a) => isPrivateAddress(a.address));
-      return refused ? fail(new PrivateDestinationError(host, refused.address)) : done(addresses);
+      if (addresses.length === 0) return fail(notFound(host));
+      return done(addresses);
     });
   });
+}
+
+function notFound(host: string, family?: number): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${host} has no ${family ? `IPv${family} ` : ''}address.`), { code: 'ENOTFOUND' });
+}
+
+/** Resolves `host` to its addresses, refusing it when any of them is not public. */
+async function resolvePublic(host: string, resolve: Resolver): Promise<LookupAddress[]> {
+  if (isIP(host)) {
+    if (isPrivateAddress(host)) throw new PrivateDestinationError(host, host);
+    return [{ address: host, family: isIP(host) }];
+  }
+  const addresses = await resolveAll(host, resolve);
+  const refused = addresses.find((a) => isPrivateAddress(a.address));
+  if (refused) throw new PrivateDestinationError(host, refused.address);
+  return addresses;
 }
 
 /**
@@ -78,6 +89,26 @@ export interface WebhookRequest {
 }
 
 /**
+ * The `lookup` of a webhook connection: resolves the host once and, unless private networks are
+ * allowed, refuses it when any address is not public; the connection then goes to one of exactly
+ * these addresses. Follows dns.lookup's contract for `family` and `all`.
+ */
+export function pinnedLookup(resolve: Resolver, allowPrivateNetworks: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    (allowPrivateNetworks ? resolveAll(hostname, resolve) : resolvePublic(hostname, resolve)).then(
+      (addresses) => {
+        const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
+        const usable = family ? addresses.filter((a) => a.family === family) : addresses;
+        if (usable.length === 0) callback(notFound(hostname, family), '', 0);
+        else if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
+        else callback(null, usable[0]!.address, usable[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
+/**
  * POSTs a webhook and answers its HTTP status. Redirects are not followed. Unless private networks
  * are allowed, the host is resolved once, every address is checked, and the connection goes to a
  * checked address: a DNS answer that changes between a check and the connection (DNS rebinding)
@@ -89,32 +120,20 @@ export function postWebhook(url: string, request: WebhookRequest): Promise<numbe
   const resolve = request.resolve ?? systemResolver;
   const check = !request.allowPrivateNetworks;
   const host = target.hostname.replace(/^\[|\]$/g, '');
-  // net.connect calls this for host names (IP literals are checked below, before connecting).
-  const lookup: LookupFunction = (hostname, options, callback) => {
-    const resolved = check
-      ? resolvePublic(hostname, resolve)
-      : new Promise<LookupAddress[]>((done, fail) => resolve(hostname, (error, addresses) => (error ? fail(error) : done(addresses))));
-    resolved.then(
-      (addresses) => {
-        const usable = options.family ? addresses.filter((a) => a.family === options.family) : addresses;
-        if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
-        else if (usable[0]) callback(null, usable[0].address, usable[0].family);
-        else callback(Object.assign(new Error(`${hostname} has no IPv${options.family} address.`), { code: 'ENOTFOUND' }), '', 0);
-      },
-      (error: NodeJS.ErrnoException) => callback(error, '', 0),
-    );
-  };
+  // net.connect calls it for host names (IP literals are checked below, before connecting).
+  const lookup = pinnedLookup(resolve, !check);
   return new Promise<number>((done, fail) => {
     if (check && isIP(host) && isPrivateAddress(host)) return fail(new PrivateDestinationError(host, host));
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = send(target, { method: 'POST', headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) }, lookup }, (response) => {
-      response.resume();
-      response.on('end', () => {
-        clearTimeout(timer);
-        done(response.statusCode ?? 0);
-      });
+      // The status is the answer; the body is not read (a receiver that never finishes it, or
+      // cuts it short, cannot hold the delivery).
+      clearTimeout(timer);
+      done(response.statusCode ?? 0);
+      response.on('error', () => {});
+      response.destroy();
     });
-    // The whole exchange (resolving, connecting, answering) within the time allowed.
+    // The whole exchange (resolving, connecting, the answer's status) within the time allowed.
     const timer = setTimeout(() => outgoing.destroy(Object.assign(new Error(`The webhook did not answer within ${request.timeoutMs / 1000} s.`), { name: 'TimeoutError' })), request.timeoutMs);
     // Also a refusal from `lookup`, which net passes on as it is.
     outgoing.on('error', (error) => {
