@@ -14,14 +14,14 @@
 // BENCH_NO_DOC=1 (print only, leave docs/benchmarks.md alone).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort, killAllNow, run, start, stop, stopAll, tail, waitForHttp } from './lib/processes.mjs';
 import { summarizeProfile } from './lib/profile-summary.mjs';
-import { renderMarkdown, renderTable, evaluate } from './lib/report.mjs';
+import { renderMarkdown, renderTable, evaluate, median } from './lib/report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const API_DIST = join(ROOT, 'apps/api/dist');
@@ -347,27 +347,51 @@ async function profileRun(entry, mode, label, request, file) {
 // ---------------------------------------------------------------------------------------------
 // Rounds
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+/** CPU time (user + system, in clock ticks) a process has used so far; null when it is gone. */
+function cpuTicks(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
 
 /**
- * Loads each contender in turn, `settings.rounds` times; each round starts one contender later
- * than the previous one, so that no server is always measured first or right after another.
+ * Waits until a server that was just loaded has gone quiet (work it deferred, such as batched
+ * audit writes, is done), so that it does not share the server core with the next measurement.
+ */
+async function settle(entry) {
+  let last = cpuTicks(entry.child.pid);
+  for (let waited = 0; last !== null && waited < 10_000; waited += 250) {
+    await sleep(250);
+    const now = cpuTicks(entry.child.pid);
+    if (now === null || now - last <= 2) return;
+    last = now;
+  }
+}
+
+/**
+ * Loads each contender in turn, `settings.rounds` times. Contenders compared with each other
+ * (issuance; protected calls) are measured one right after the other, and each round starts one
+ * contender later in each group than the previous round, so that none is always first.
  */
 async function runRounds(contenders) {
+  const groups = ['issuance', 'protected'].map((kind) => contenders.filter((c) => c.label.startsWith(`${kind}:`)));
   for (let round = 0; round < settings.rounds; round += 1) {
     log(`round ${round + 1} of ${settings.rounds}`);
-    for (let k = 0; k < contenders.length; k += 1) {
-      const c = contenders[(k + round) % contenders.length];
-      if (c.failed) continue;
-      try {
-        if (c.entry.exited) throw new Error(`the server exited (${c.entry.code ?? c.entry.signal})\n${tail(c.entry.logFile)}`);
-        c.rounds.push(await measure(c.label, await c.request(), c.rounds.length === 0 ? settings.warmup : Math.min(1, settings.warmup)));
-      } catch (error) {
-        c.failed = error;
+    for (const group of groups) {
+      for (let k = 0; k < group.length; k += 1) {
+        const c = group[(k + round) % group.length];
+        if (c.failed) continue;
+        try {
+          if (c.entry.exited) throw new Error(`the server exited (${c.entry.code ?? c.entry.signal})\n${tail(c.entry.logFile)}`);
+          const measured = await measure(c.label, await c.request(), c.rounds.length === 0 ? settings.warmup : Math.min(1, settings.warmup));
+          c.rounds.push({ ...measured, round });
+        } catch (error) {
+          c.failed = error;
+        }
+        await settle(c.entry);
       }
     }
   }
@@ -384,8 +408,11 @@ function aggregate(c) {
     latency: { p50: pick((r) => r.latency.p50), p99: pick((r) => r.latency.p99) },
     non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
-    problems: rounds.flatMap((r, i) => r.problems.map((p) => `round ${i + 1}: ${p}`)),
-    rounds: rounds.map((r) => ({ requestsPerSecond: r.requestsPerSecond, p50: r.latency.p50, p99: r.latency.p99 })),
+    problems: [
+      ...rounds.flatMap((r) => r.problems.map((p) => `round ${r.round + 1}: ${p}`)),
+      ...(c.failed ? [`stopped after ${rounds.length} of ${settings.rounds} rounds: ${c.failed.message.split('\n')[0]}`] : []),
+    ],
+    rounds: rounds.map((r) => ({ round: r.round, requestsPerSecond: r.requestsPerSecond, p50: r.latency.p50, p99: r.latency.p99 })),
   };
 }
 

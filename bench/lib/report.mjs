@@ -14,18 +14,17 @@ export const TARGETS = [
 
 const valid = (m) => m && !m.problems?.length;
 
-function median(values) {
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** The median over rounds of a's req/s over b's in the same round (ratio of medians if rounds differ). */
+/** The median, over the rounds both were measured in, of a's req/s over b's in that round. */
 export function pairedRatio(a, b) {
-  const ra = a.rounds ?? [];
-  const rb = b.rounds ?? [];
-  if (ra.length > 0 && ra.length === rb.length) return median(ra.map((r, i) => r.requestsPerSecond / rb[i].requestsPerSecond));
-  return a.requestsPerSecond / b.requestsPerSecond;
+  const byRound = new Map((b.rounds ?? []).map((r) => [r.round, r.requestsPerSecond]));
+  const ratios = (a.rounds ?? []).filter((r) => byRound.has(r.round)).map((r) => r.requestsPerSecond / byRound.get(r.round));
+  return ratios.length > 0 ? median(ratios) : null;
 }
 
 /** Ratios and pass/fail per mode. `pass` is null when a side could not be measured cleanly. */
@@ -36,7 +35,10 @@ export function evaluate(results) {
     const t = results.tessera[mode];
     if (!t) continue;
     // Median of the per-round ratios: each pair was measured seconds apart, in the same round.
-    const ratio = (a, b) => (a && b ? { value: pairedRatio(a, b), clean: valid(a) && valid(b) } : null);
+    const ratio = (a, b) => {
+      const value = a && b ? pairedRatio(a, b) : null;
+      return value === null ? null : { value, clean: valid(a) && valid(b) };
+    };
     const values = {
       vsOidc: ratio(t.issuance, oidc),
       vsCeiling: ratio(t.issuance, ceiling),
@@ -137,8 +139,8 @@ function profileSection(results) {
 function readingSection(results) {
   const { oidc, ceiling } = results.baselines;
   const out = ['## Reading these numbers', ''];
-  if (oidc && ceiling) {
-    const ceilingOverPeer = pairedRatio(ceiling, oidc);
+  const ceilingOverPeer = oidc && ceiling ? pairedRatio(ceiling, oidc) : null;
+  if (ceilingOverPeer) {
     const needed = 1.6 / ceilingOverPeer;
     out.push(
       `- The ceiling route, which does nothing but parse, HMAC and sign, answered ${ceilingOverPeer.toFixed(2)}× as many token requests as oidc-provider (median over rounds; the issue assumed ≈15k vs ≈7.5k, 2×). ` +
@@ -180,9 +182,9 @@ export function renderMarkdown(results) {
     '',
     '## Method',
     '',
-    '- Every server runs in its own process pinned to CPU 0 (`taskset -c 0 node …`). All are started and checked first; then they are loaded one at a time, in rounds: each round measures every server once, one server later in the order than the round before. The load generator (autocannon, programmatic API, in a child process) and the orchestrating script are pinned to CPU 1. Everything is on the loopback interface. A server not under load is idle.',
+    '- Every server runs in its own process pinned to CPU 0 (`taskset -c 0 node …`). All are started and checked first; then they are loaded one at a time, in rounds: each round measures every issuance server one after the other, then every protected-call server, each group starting one server later than in the round before. After each measurement the script waits until the server just loaded has stopped using CPU (work it deferred, such as batched audit writes, done) before loading the next, so a server not under load is idle. The load generator (autocannon, programmatic API, in a child process) and the orchestrating script are pinned to CPU 1. Everything is on the loopback interface.',
     `- Each measurement: ${s.duration} s with ${s.connections} connections, pipelining ${s.pipelining}, after a discarded warm-up (${s.warmup} s before a server's first measurement, 1 s before the others); ${s.rounds} rounds. Every response status is counted: a measurement with non-2xx answers or connection errors is flagged and its checks are not counted as passing.`,
-    '- Why rounds: this machine is shared, and its speed drifts by tens of percent within minutes (the same server has measured 3,000 and 6,000 tokens/s a few minutes apart). Measured one after the other, minutes apart, two servers\' ratio mostly measured that drift. A ratio here is the median over rounds of the two servers\' req/s *in the same round*, seconds apart; req/s, p50 and p99 in the table are medians over rounds, and every round\'s req/s is shown.',
+    '- Why rounds: this machine is shared, and its speed drifts by tens of percent within minutes (the same server has measured 3,000 and 6,000 tokens/s a few minutes apart). Measured one after the other, minutes apart, two servers\' ratio mostly measured that drift. A ratio here is the median, over the rounds both were measured in, of the two servers\' req/s *in the same round* (at most three measurements apart, well under a minute); req/s, p50 and p99 in the table are medians over rounds, and every round\'s req/s is shown.',
     '- **Token issuance**: `POST /oauth/token`, `grant_type=client_credentials` form-encoded, client authentication `client_secret_basic`.',
     '  - *Tessera*: the admin account created by `tessera bootstrap --api bench --json` (scope `tessera:admin`; no `scope` parameter, so the token gets all of the account\'s scopes). `LOG_LEVEL=warn`, `TESSERA_THROTTLE_PER_ADDRESS=1000000`, `NODE_ENV=production`.',
     '  - *oidc-provider* (the peer): `features.clientCredentials`, `features.resourceIndicators` with a default resource whose `getResourceServerInfo` returns `{ scope, accessTokenFormat: \'jwt\', jwt: { sign: { alg: \'EdDSA\' } } }`, a JWKS holding one Ed25519 key, one `client_secret_basic` client, 15-minute tokens (`bench/servers/oidc-provider.mjs`). Its requests also carry `scope=tessera:admin`, since oidc-provider only puts a scope in the token when asked; the script decodes one token first and checks it is an `at+jwt` signed `EdDSA`.',
