@@ -41,8 +41,10 @@ async function main(): Promise<void> {
         })
         .finally(() => setTimeout(() => process.exit(), 50).unref());
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    // `on`, not `once`: a second signal (Ctrl-C in a terminal reaches both npm and node, and npm
+    // passes it on) must not kill the process while it flushes buffered events.
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
     logger.info(`Tessera listening on ${config.host}:${config.port} (${mode} mode, ${database}, issuer ${config.issuer})`);
   } catch (error) {
     logger.fatal(`Tessera could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,8 +1,8 @@
-import { decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from './support/databases';
+import { createPostgresDatabase, createSqliteDatabase, sql, type TestDatabase } from './support/databases';
 import { request } from './support/http';
 import { environmentFor, runCli, startTessera, type TesseraProcess } from './support/tessera-process';
 import { bootstrap, createClient, tokenFor } from './support/world';
@@ -132,6 +132,22 @@ describe('operations', () => {
     for (const answer of answers) if (answer.status === 'rejected') expect(String(answer.reason.cause?.code)).toMatch(/ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET/);
     expect(own.logs()).toContain('Tessera stopped');
     expect(own.logs()).not.toMatch(/"level":(50|60)/);
+  });
+});
+
+describe('interrupting', () => {
+  it('finishes its shutdown when the signal comes twice (Ctrl-C reaches npm and node): buffered events are kept', async () => {
+    const db = await createSqliteDatabase();
+    const own = await startTessera(db);
+    const admin = await bootstrap(own, 'interrupted-api');
+    const token = await tokenFor(own, admin.clientId, admin.clientSecret);
+    const { jti } = decodeJwt(token);
+    own.kill('SIGINT');
+    own.kill('SIGINT');
+    expect(await own.stop('SIGINT')).toBe(0);
+    expect(own.logs()).toContain('Tessera stopped');
+    const issued = await sql<{ data: string | Record<string, unknown> }>(db, `select data from event where type = 'token.issued'`);
+    expect(issued.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data).jti)).toContain(jti);
   });
 });
 

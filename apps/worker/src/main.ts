@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   );
   await worker.start();
   logger.info(`Tessera worker started (scan every ${config.scanIntervalSeconds} s)`);
+  let stopping = false;
   const stop = (signal: string): void => {
+    // A second signal (Ctrl-C reaches npm and node alike) must not cut the shutdown short.
+    if (stopping) return;
+    stopping = true;
     logger.info(`${signal} received: finishing jobs in progress`);
     worker
       .stop()
@@ -55,8 +59,8 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 void main();

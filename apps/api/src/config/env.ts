@@ -1,4 +1,5 @@
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
+import { setVariables } from '@tessera/worker';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -82,7 +83,7 @@ export class ConfigError extends Error {
 
 /** Validates the environment; throws `ConfigError` naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(env);
+  const parsed = Env.safeParse(setVariables(env));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

@@ -17,6 +17,8 @@ export interface TesseraProcess {
   /** Everything the process wrote to stdout and stderr so far. */
   logs(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends a signal and returns at once. */
+  kill(signal: NodeJS.Signals): void;
 }
 
 export interface CliResult {
@@ -121,6 +123,7 @@ export async function startTessera(db: TestDatabase, extra: Record<string, strin
     env,
     cwd: db.dir,
     logs: () => output,
+    kill: (signal) => void child.kill(signal),
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);

@@ -13,6 +13,14 @@ export interface WorkerConfig {
   readonly logLevel: string;
 }
 
+/**
+ * The environment's variables that are set: one set to the empty string (`PORT= npm start`, an
+ * empty line in an env file) counts as unset and gets its default, rather than a value of 0 or ''.
+ */
+export function setVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
 const Env = z.object({
   DATABASE_URL: z.string().min(1, 'is required'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
@@ -26,7 +34,7 @@ const Env = z.object({
 
 /** Validates the environment; throws an Error naming every problem. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = Env.safeParse(env);
+  const parsed = Env.safeParse(setVariables(env));
   if (!parsed.success) {
     throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }

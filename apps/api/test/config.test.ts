@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/env';
+
+describe('configuration from the environment', () => {
+  it('uses the defaults with nothing set: embedded SQLite on port 3000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, issuer: 'http://localhost:3000', redisUrl: null, database: { dialect: 'sqlite' } });
+  });
+
+  it('treats a variable set to the empty string as unset', () => {
+    const config = loadConfig({ PORT: '', REDIS_URL: '', TESSERA_ISSUER: '', LOG_LEVEL: '', TESSERA_TRUST_PROXY: '' });
+    expect(config).toMatchObject({ port: 3000, issuer: 'http://localhost:3000', redisUrl: null, logLevel: 'info', trustProxy: false });
+    expect(config.alerts.embeddedWorker).toBe(true);
+  });
+
+  it('names every bad variable', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'eighty', REDIS_URL: 'http://x', LOG_LEVEL: 'loud' });
+      } catch (caught) {
+        return caught;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['PORT', 'REDIS_URL', 'LOG_LEVEL']) expect(message).toContain(name);
+  });
+});
