@@ -18,6 +18,8 @@ describe.each(TARGETS)('activity review on $name', (target) => {
     adminToken = await tokenFor(server, admin.clientId, admin.clientSecret);
     client = await createClient(server, adminToken, 'my-api', ['products:read'], 'worker');
     for (let i = 0; i < 3; i++) await tokenFor(server, client.clientId, client.clientSecret);
+    // Refused before any database read (not even a secret's shape), yet still the account's failures.
+    for (const malformed of ['wrong', client.clientSecret.slice(0, -1)]) await request(`${server.url}/System/UserAccount`, { json: { clientId: client.clientId, clientSecret: malformed } });
     for (let i = 0; i < 2; i++) await request(`${server.url}/System/UserAccount`, { json: { clientId: client.clientId, clientSecret: admin.clientSecret } });
     await new Promise((r) => setTimeout(r, 700)); // authentication events are written in batches
   });
@@ -36,7 +38,7 @@ describe.each(TARGETS)('activity review on $name', (target) => {
       lastUsedAt: expect.any(String),
       unused: false,
       tokensIssued: { last24Hours: 3, last7Days: 3, last30Days: 3 },
-      authenticationFailures: { last24Hours: 2, last7Days: 2, last30Days: 2 },
+      authenticationFailures: { last24Hours: 4, last7Days: 4, last30Days: 4 },
       secrets: [{ id: client.secretId, status: 'enabled', lastUsedAt: expect.any(String), expiresAt: expect.any(String) }],
     });
     expect(JSON.stringify(response.body)).not.toContain(client.clientSecret);
@@ -54,8 +56,10 @@ describe.each(TARGETS)('activity review on $name', (target) => {
     expect(created).toMatchObject({ actor: { kind: 'account', clientId: admin.clientId }, source: { ip: '127.0.0.1' }, api: 'my-api' });
 
     const failures = await request(`${server.url}/apis/my-api/audit-events?type=authentication.failed&accountId=${client.accountId}`, { token: adminToken });
-    expect(failures.body.items).toHaveLength(2);
+    expect(failures.body.items.map((e: { data: { reason: string } }) => e.data.reason)).toEqual(['SECRET_NOT_OF_ACCOUNT', 'SECRET_NOT_OF_ACCOUNT', 'SECRET_MALFORMED', 'SECRET_MALFORMED']);
     expect(failures.body.items[0].data).toMatchObject({ reason: 'SECRET_NOT_OF_ACCOUNT', grant: 'seed', clientId: client.clientId });
+    expect(failures.body.items[3]).toMatchObject({ api: 'my-api', subject: { accountId: client.accountId } });
+    expect(failures.text).not.toContain(client.clientSecret.slice(0, -1));
 
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -75,6 +79,11 @@ describe.each(TARGETS)('activity review on $name', (target) => {
     const bad = await request(`${server.url}/apis/my-api/audit-events?type=nope`, { token: adminToken });
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues[0].path).toBe('type');
+    for (const path of ['/apis/my-api/audit-events?cursor=garbage', '/apis/my-api/service-accounts?cursor=garbage']) {
+      const badCursor = await request(`${server.url}${path}`, { token: adminToken });
+      expect(badCursor.status).toBe(400);
+      expect(badCursor.body.error.issues).toEqual([{ path: 'cursor', message: expect.stringContaining('nextCursor') }]);
+    }
     const other = await bootstrap(server, 'other-api');
     const otherToken = await tokenFor(server, other.clientId, other.clientSecret);
     expect((await request(`${server.url}/apis/my-api/audit-events`, { token: otherToken })).status).toBe(404);

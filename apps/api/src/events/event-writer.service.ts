@@ -77,6 +77,25 @@ export class EventWriter implements OnApplicationShutdown {
   }
 
   /**
+   * Gives failed authentications that name an existing client ID its API and account, so that
+   * they appear in that API's audit trail and the account's usage. The token endpoints refuse a
+   * malformed secret before any database read; the owner is looked up here instead, off the
+   * request path, for the whole batch at once.
+   */
+  private async attribute(events: EventRow[]): Promise<void> {
+    const unattributed = events.filter((e) => e.type === 'authentication.failed' && e.api === null && typeof e.data.clientId === 'string');
+    if (unattributed.length === 0) return;
+    const owners = await this.store.session().accounts.ownersOf([...new Set(unattributed.map((e) => e.data.clientId as string))]);
+    for (const event of unattributed) {
+      const owner = owners.get(event.data.clientId as string);
+      if (!owner) continue;
+      event.api = owner.api;
+      event.accountId = owner.accountId;
+      event.subject = { ...event.subject, accountId: owner.accountId };
+    }
+  }
+
+  /**
    * Writes a failed batch one row at a time. Returns the rows the database refused as data (never
    * writable) — or null, with the rows not yet written put back first in the buffer, as soon as a
    * failure is not about the data (the database is unreachable): those are retried later.
@@ -117,6 +136,7 @@ export class EventWriter implements OnApplicationShutdown {
     this.accountTouches = new Map();
     this.secretTouches = new Map();
     try {
+      await this.attribute(events);
       await this.store.writeUsage({ events, accountsUsed: accounts, secretsUsed: secrets });
       if (this.buffer.length >= FLUSH_BATCH) this.timer ??= setTimeout(() => void this.flush(), 0);
     } catch (error) {

@@ -52,8 +52,13 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 /** Page size: 1..100, default 20; coerced from the query string. */
 export const PageLimit = z.coerce.number().int().min(1).max(100).default(20);
 
-/** Opaque paging cursor, as returned in `nextCursor`. */
-export const Cursor = z.string().min(1).max(512);
+/**
+ * A paging cursor: the `nextCursor` of the previous page, which is the id of its last item (so a
+ * cursor that is not such an id is refused rather than read as "from the start").
+ */
+function cursorOf(idPrefix: 'sa' | 'evt') {
+  return z.string().regex(new RegExp(`^${idPrefix}_[A-Za-z0-9_-]{1,128}$`), { message: 'must be the nextCursor of a previous page' });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Service accounts
@@ -96,7 +101,7 @@ export const ListServiceAccountsQuery = z.strictObject({
   status: ServiceAccountStatus.optional(),
   q: z.string().trim().min(1).max(128).optional(),
   limit: PageLimit,
-  cursor: Cursor.optional(),
+  cursor: cursorOf('sa').optional(),
 });
 export type ListServiceAccountsQuery = z.infer<typeof ListServiceAccountsQuery>;
 
@@ -278,7 +283,7 @@ export const ListAuditEventsQuery = z.strictObject({
   since: IsoDateTime.optional(),
   until: IsoDateTime.optional(),
   limit: PageLimit,
-  cursor: Cursor.optional(),
+  cursor: cursorOf('evt').optional(),
 });
 export type ListAuditEventsQuery = z.infer<typeof ListAuditEventsQuery>;
 

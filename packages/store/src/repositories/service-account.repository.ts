@@ -24,6 +24,13 @@ export class ServiceAccountRepository {
     return row ? toServiceAccount(row) : null;
   }
 
+  /** The API and account id of each of these client IDs that exists (one indexed read). */
+  async ownersOf(clientIds: readonly string[]): Promise<Map<string, { api: string; accountId: string }>> {
+    if (clientIds.length === 0) return new Map();
+    const rows = await this.em.find(ServiceAccountEntity, { clientId: { $in: [...clientIds] } }, { fields: ['id', 'api', 'clientId'], disableIdentityMap: true });
+    return new Map(rows.map((row) => [row.clientId, { api: row.api, accountId: row.id }]));
+  }
+
   async find(api: string, id: string): Promise<ServiceAccount | null> {
     const row = await this.em.findOne(ServiceAccountEntity, { api, id }, { disableIdentityMap: true });
     return row ? toServiceAccount(row) : null;
