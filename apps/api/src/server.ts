@@ -60,6 +60,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     }
     done();
   });
+  // Every JSON route wants an object: a text/plain body is an unsupported type (415), not a
+  // string that fails validation.
+  fastify.removeContentTypeParser('text/plain');
   // OAuth endpoints take application/x-www-form-urlencoded (RFC 6749 §4.4.2). A repeated field
   // becomes an array so that the endpoint can refuse it (RFC 6749 §3.2).
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {

@@ -113,7 +113,20 @@ describe('operations', () => {
     expect(huge.body.error.code).toBe('REQUEST.BODY_TOO_LARGE');
     const proto = await request(`${server.url}/System/UserAccount`, { body: '{"__proto__":{"x":1},"clientId":"a","clientSecret":"b"}', headers: { 'content-type': 'application/json' } });
     expect(proto.status).toBe(400);
-    for (const response of [unknown, huge, proto]) expect(response.text).not.toMatch(/at .*\.js:\d+/);
+    const text = await request(`${server.url}/System/UserAccount`, { body: 'clientId=a', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    expect(text.body.error).toMatchObject({ code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('application/json') });
+    const multipart = await request(`${server.url}/oauth/token`, { body: '--x\r\n\r\n--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+    expect(multipart.status).toBe(400);
+    expect(multipart.body).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('application/x-www-form-urlencoded') });
+    // Paths the demo collections' pattern would catch but that cannot name an API: 404, no token asked.
+    for (const [method, path] of [['GET', '/oauth/token'], ['GET', '/System/UserAccount'], ['GET', '/health/nope'], ['POST', '/health/live'], ['GET', '/docs/x']]) {
+      const response = await request(`${server.url}${path}`, { method, ...(method === 'POST' ? { json: {} } : {}) });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.headers.get('www-authenticate'), `${method} ${path}`).toBeNull();
+      expect(response.body.error.code).toBe('RESOURCE.NOT_FOUND');
+    }
+    for (const response of [unknown, huge, proto, text, multipart]) expect(response.text).not.toMatch(/at .*\.js:\d+/);
   });
 
   it('shuts down gracefully on SIGTERM: in-flight requests finish, exit code 0', async () => {

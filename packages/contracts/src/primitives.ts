@@ -59,18 +59,26 @@ export const RESERVED_API_SLUGS = [
   'api',
 ] as const;
 
+const API_SLUG_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+const RESERVED = new Set<string>(RESERVED_API_SLUGS);
+
 /**
  * API (tenant) slug: 2–63 characters, lowercase letters, digits and `-`, starting with a letter,
  * e.g. `my-api`. Reserved route names ({@link RESERVED_API_SLUGS}) are refused.
  */
 export const ApiSlug = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{1,62}$/, {
+  .regex(API_SLUG_PATTERN, {
     message: 'expected 2-63 lowercase letters, digits or "-", starting with a letter',
   })
-  .refine((slug) => !(RESERVED_API_SLUGS as readonly string[]).includes(slug), {
+  .refine((slug) => !RESERVED.has(slug), {
     message: 'this name is reserved',
   });
+
+/** Whether `value` can name an API ({@link ApiSlug} without the error messages; cheap enough for every request). */
+export function isApiSlug(value: unknown): value is ApiSlug {
+  return typeof value === 'string' && API_SLUG_PATTERN.test(value) && !RESERVED.has(value);
+}
 export type ApiSlug = z.infer<typeof ApiSlug>;
 
 /**

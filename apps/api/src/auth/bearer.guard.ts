@@ -1,6 +1,7 @@
 import { Injectable, SetMetadata, UseGuards, applyDecorators, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { isApiSlug } from '@tessera/contracts';
 import { BearerException, ProblemException } from '../common/http-errors';
 import type { Principal } from './principal';
 
@@ -30,10 +31,15 @@ export class BearerGuard extends AuthGuard('bearer') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
     const requirement = this.reflector.getAllAndOverride<TokenRequirement | undefined>(REQUIREMENT, [context.getHandler(), context.getClass()]);
+    const request = context.switchToHttp().getRequest<{ user: Principal; params: Record<string, string>; method: string; url: string }>();
+    // A path whose API segment cannot name an API (`GET /oauth/token`, `/health/nope`) is not a
+    // route at all: 404, as for any unknown path, rather than asking for a token.
+    if (requirement && !isApiSlug(request.params[requirement.audienceParam])) {
+      throw new ProblemException('RESOURCE.NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`);
+    }
+    await super.canActivate(context);
     if (!requirement) return true;
-    const request = context.switchToHttp().getRequest<{ user: Principal; params: Record<string, string>; method: string }>();
     const { claims, scopes } = request.user;
     if (claims.aud !== request.params[requirement.audienceParam]) {
       if (requirement.wrongAudience === 'not_found') throw new ProblemException('RESOURCE.NOT_FOUND', 'Not found.');

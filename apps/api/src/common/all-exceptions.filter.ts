@@ -29,6 +29,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const requestId = String(request.id);
+    // RFC 6749 error bodies on the OAuth endpoints; a path there that is no endpoint is a plain 404.
     const isOAuth = request.url.startsWith('/oauth/');
 
     if (exception instanceof OAuthException) {
@@ -43,7 +44,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof ProblemException) {
       const status = STATUS_BY_CODE[exception.code];
-      if (isOAuth && status < 500) {
+      if (isOAuth && status < 500 && status !== 404) {
         this.sendOAuth(reply, status === 401 ? 401 : 400, status === 401 ? 'invalid_client' : 'invalid_request', exception.message, exception.headers);
         return;
       }
@@ -62,8 +63,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (status !== null && status < 500) {
-      const message = status === 404 ? `No route ${request.method} ${request.url.split('?')[0]}.` : publicMessage(exception, status);
-      if (isOAuth) {
+      const message =
+        status === 404 ? `No route ${request.method} ${request.url.split('?')[0]}.`
+        : status === 415 && isOAuth ? 'Unsupported Content-Type; send application/x-www-form-urlencoded.'
+        : publicMessage(exception, status);
+      if (isOAuth && status !== 404) {
         this.sendOAuth(reply, 400, 'invalid_request', message, {});
         return;
       }
