@@ -26,12 +26,25 @@ const REQUIREMENT = Symbol('token-requirement');
  */
 @Injectable()
 export class BearerGuard extends AuthGuard('bearer') {
+  /** Each route handler's requirement, read from its metadata once. */
+  private readonly requirements = new WeakMap<object, TokenRequirement | null>();
+
   constructor(private readonly reflector: Reflector) {
     super();
   }
 
+  private requirementOf(context: ExecutionContext): TokenRequirement | null {
+    const handler = context.getHandler();
+    let requirement = this.requirements.get(handler);
+    if (requirement === undefined) {
+      requirement = this.reflector.getAllAndOverride<TokenRequirement | undefined>(REQUIREMENT, [handler, context.getClass()]) ?? null;
+      this.requirements.set(handler, requirement);
+    }
+    return requirement;
+  }
+
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const requirement = this.reflector.getAllAndOverride<TokenRequirement | undefined>(REQUIREMENT, [context.getHandler(), context.getClass()]);
+    const requirement = this.requirementOf(context);
     const request = context.switchToHttp().getRequest<{ user: Principal; params: Record<string, string>; method: string; url: string }>();
     // A path whose API segment cannot name an API (`GET /oauth/token`, `/health/nope`) is not a
     // route at all: 404, as for any unknown path, rather than asking for a token.

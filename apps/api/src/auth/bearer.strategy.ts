@@ -20,6 +20,6 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
     }
     const verification = await this.verifier.verify(token);
     if (!verification.ok) throw new BearerException('invalid_token', verification.description);
-    return { claims: verification.claims, scopes: new Set(verification.claims.scope.split(' ').filter(Boolean)) };
+    return verification;
   }
 }
