@@ -88,16 +88,10 @@ function baseEnv(extra) {
   return { ...env, NODE_ENV: 'production', ...extra };
 }
 
-/**
- * V8 flags every server runs with: the ones `npm start` and docker/api.Dockerfile give Tessera,
- * given to the baselines too, so that no side is tuned and the other not.
- */
-const NODE_FLAGS = ['--max-semi-space-size=64'];
-
 /** Starts a server pinned to the server core. */
 function startServer(name, script, env, { profile = false } = {}) {
   const logFile = join(workDir, `${name}.log`);
-  const nodeArgs = [...NODE_FLAGS, ...(profile ? ['-r', join(ROOT, 'bench/lib/cpu-profile-hook.cjs')] : [])];
+  const nodeArgs = profile ? ['-r', join(ROOT, 'bench/lib/cpu-profile-hook.cjs')] : [];
   const entry = start('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs, script], { env, logFile, cwd: ROOT });
   entry.name = name;
   return entry;
