@@ -82,6 +82,8 @@ describe.each(TARGETS)('security contacts and reminders on $name', (target) => {
     if (target.redis) {
       const scan = await runCli(['reminders', 'scan', '--json'], server.env, server.cwd);
       expect(scan.code).toBe(0);
+      // The webhook is delivered; e-mail waits for a retry (no SMTP server configured here).
+      expect(scan.json()).toEqual({ scanned: true, notices: 1, delivered: 1, retry: 1, failed: 0 });
     }
     await vi.waitFor(() => expect(sink.received.length).toBeGreaterThan(0), { timeout: 10_000, interval: 100 });
     const { headers, body } = sink.received[0]!;

@@ -2,6 +2,14 @@ import type { DeliveryJob } from '@tessera/contracts';
 import { handleDelivery, type DeliveryDependencies } from './handlers/delivery.handler';
 import { handleExpiryScan } from './handlers/expiry-scan.handler';
 
+/** What one scan did: new notices, and how the deliveries it started ended. */
+export interface ScanSummary {
+  readonly notices: number;
+  readonly delivered: number;
+  readonly retry: number;
+  readonly failed: number;
+}
+
 export interface WorkerLog {
   info(message: string): void;
   warn(message: string): void;
@@ -15,10 +23,12 @@ export interface WorkerLog {
 export class EmbeddedWorker {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private scanning: Promise<unknown> | null = null;
+  private scanning: Promise<number> | null = null;
   private readonly running = new Set<Promise<unknown>>();
   private readonly pending: DeliveryJob[] = [];
   private readonly inFlight = new Set<string>();
+  /** Delivery outcomes so far, by kind (a scan's share is the difference around it). */
+  private readonly outcomes = { delivered: 0, retry: 0, failed: 0, skipped: 0 };
 
   constructor(
     private readonly deps: Omit<DeliveryDependencies, 'fetch'>,
@@ -28,15 +38,23 @@ export class EmbeddedWorker {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.scan(), this.intervalMs);
+    const scan = () => void this.scan().catch((error: unknown) => this.log.warn(`Expiry scan failed: ${String(error)}`));
+    this.timer = setInterval(scan, this.intervalMs);
     this.timer.unref();
-    setTimeout(() => this.scan(), Math.min(1_000, this.intervalMs)).unref();
+    setTimeout(scan, Math.min(1_000, this.intervalMs)).unref();
   }
 
   /** Runs one scan now (unless one is running) and waits for it and the deliveries it started. */
-  async scanNow(): Promise<void> {
-    await this.scan();
+  async scanNow(): Promise<ScanSummary> {
+    const before = { ...this.outcomes };
+    const notices = await this.scan();
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    return {
+      notices,
+      delivered: this.outcomes.delivered - before.delivered,
+      retry: this.outcomes.retry - before.retry,
+      failed: this.outcomes.failed - before.failed,
+    };
   }
 
   async stop(): Promise<void> {
@@ -47,12 +65,13 @@ export class EmbeddedWorker {
     await Promise.allSettled([this.scanning, ...this.running]);
   }
 
-  private scan(): Promise<unknown> {
+  /** Runs a scan (or joins the one running); answers its number of new notices. */
+  private scan(): Promise<number> {
     this.scanning ??= handleExpiryScan({ scheduledAt: this.deps.clock.now().toISOString() }, { ...this.deps, deliveries: { enqueue: async (job) => this.offer(job) } })
       .then((result) => {
         if (result.notices > 0) this.log.info(`Expiry scan: ${result.notices} new notice(s), ${result.enqueued} delivery attempt(s)`);
+        return result.notices;
       })
-      .catch((error: unknown) => this.log.warn(`Expiry scan failed: ${String(error)}`))
       .finally(() => {
         this.scanning = null;
       });
@@ -73,6 +92,7 @@ export class EmbeddedWorker {
       this.inFlight.add(key);
       const run = handleDelivery(job, this.deps)
         .then((outcome) => {
+          this.outcomes[outcome] += 1;
           if (outcome === 'retry' || outcome === 'failed') this.log.warn(`Delivery of ${job.eventId} to ${job.channelId}: ${outcome} (see the delivery table)`);
         })
         .catch((error: unknown) => this.log.warn(`Delivery failed: ${String(error)}`))

@@ -2,7 +2,7 @@ import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseTarget } from './database-url';
 import { ENTITIES } from './entities';
@@ -32,9 +32,20 @@ export function ormOptions(target: DatabaseTarget): Options {
   return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } } as Options;
 }
 
-/** Opens the database (creating the SQLite file's folder) and applies connection settings. */
+/**
+ * Opens the database and applies connection settings. A new SQLite file (and its folder) is
+ * created readable by its owner only: it holds secret hashes and the encrypted signing keys.
+ */
 export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
-  if (target.dialect === 'sqlite' && target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+  if (target.dialect === 'sqlite' && target.path !== ':memory:') {
+    mkdirSync(dirname(target.path), { recursive: true });
+    try {
+      // An empty file is an empty database; SQLite gives its -wal and -shm files the same mode.
+      closeSync(openSync(target.path, 'wx', 0o600));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
   const orm = await MikroORM.init(ormOptions(target));
   if (target.dialect === 'sqlite') {
     const connection = orm.em.getConnection();

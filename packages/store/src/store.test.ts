@@ -1,6 +1,6 @@
 import { DEFAULT_API_POLICY, createServiceAccount, addSecret, type RandomBytes, type SecretHasher } from '@tessera/domain';
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -167,5 +167,22 @@ describe.each(targets)('store on $name', ({ open }) => {
     expect(rows.map((r) => r.id)).toEqual(['secret:sec_x']);
     expect(await store.session().revocations.since(new Date(at.getTime() + 1000), at)).toEqual([]);
     expect(await store.session().revocations.purgeExpired(new Date(at.getTime() + 200_000))).toBe(1);
+  });
+});
+
+describe('SQLite files', () => {
+  it('creates a new database readable by its owner only, and leaves an existing file as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-store-mode-'));
+    const path = join(dir, 'nested', 'db.sqlite');
+    const orm = await openDatabase({ dialect: 'sqlite', path });
+    await migrate(orm);
+    await orm.close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) expect(statSync(path + suffix).mode & 0o077).toBe(0);
+    chmodSync(path, 0o640);
+    const again = await openDatabase({ dialect: 'sqlite', path });
+    expect(await pendingMigrations(again)).toEqual([]);
+    await again.close();
+    expect(statSync(path).mode & 0o777).toBe(0o640);
   });
 });

@@ -149,8 +149,13 @@ export function buildProgram(config: () => Config): Command {
     .command('scan')
     .description('scan every API now: record due reminders and deliver them to the security contacts')
     .action(async () => {
-      await withApp(config(), (app) => app.get(RemindersService).worker.scanNow());
-      print(json() ? { scanned: true } : 'Scan done.', json());
+      const summary = await withApp(config(), (app) => app.get(RemindersService).worker.scanNow());
+      print(
+        json()
+          ? { scanned: true, ...summary }
+          : `Scan done: ${summary.notices} new notice(s); deliveries: ${summary.delivered} delivered, ${summary.retry} to retry, ${summary.failed} failed.`,
+        json(),
+      );
     });
 
   const apis = program.command('apis').description('APIs (tenants) and their policies');

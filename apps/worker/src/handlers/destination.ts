@@ -117,13 +117,12 @@ export function pinnedLookup(resolve: Resolver, allowPrivateNetworks: boolean): 
 export function postWebhook(url: string, request: WebhookRequest): Promise<number> {
   const target = new URL(url);
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return Promise.reject(new Error(`Unsupported webhook URL scheme ${target.protocol}`));
-  const resolve = request.resolve ?? systemResolver;
-  const check = !request.allowPrivateNetworks;
+  const allowPrivate = request.allowPrivateNetworks ?? false;
   const host = target.hostname.replace(/^\[|\]$/g, '');
   // net.connect calls it for host names (IP literals are checked below, before connecting).
-  const lookup = pinnedLookup(resolve, !check);
+  const lookup = pinnedLookup(request.resolve ?? systemResolver, allowPrivate);
   return new Promise<number>((done, fail) => {
-    if (check && isIP(host) && isPrivateAddress(host)) return fail(new PrivateDestinationError(host, host));
+    if (!allowPrivate && isIP(host) && isPrivateAddress(host)) return fail(new PrivateDestinationError(host, host));
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = send(target, { method: 'POST', headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) }, lookup }, (response) => {
       // The status is the answer; the body is not read (a receiver that never finishes it, or
