@@ -189,6 +189,14 @@ describe('configuration errors', () => {
     expect(port.code).toBe(78);
     expect(port.output).toContain('PORT');
   });
+
+  it('says why it could not start, in every line it logs', async () => {
+    // The database folder cannot be made: its parent is a file.
+    const failed = await run({ DATABASE_URL: `sqlite:${resolve(__dirname, '../package.json')}/data/x.sqlite` });
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain('Tessera could not start: ENOTDIR');
+    expect(failed.output).not.toContain('"msg":""');
+  });
 });
 
 describe('distributed mode: two API processes on PostgreSQL + Redis', () => {

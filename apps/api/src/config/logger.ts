@@ -75,7 +75,10 @@ export class PinoNestLogger implements LoggerService {
   }
 
   private write(level: pino.Level, message: unknown, context?: string): void {
-    if (typeof message === 'object' && message !== null) {
+    if (message instanceof Error) {
+      // Nest hands over errors themselves (e.g. a failed start): their message is the line.
+      this.logger[level]({ context, code: (message as NodeJS.ErrnoException).code }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
       const { msg, ...fields } = message as Record<string, unknown> & { msg?: string };
       this.logger[level]({ context, ...fields }, msg ?? '');
     } else {
