@@ -158,6 +158,8 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', (target) => {
       ['accounts', 'create', '--api', 'my-api', '--name', 'x', '--frobnicate'],
       ['accounts', 'list', '--api', 'my-api', '--status', 'paused'],
       ['accounts', 'list', '--api', 'my-api', '--limit', 'ten'],
+      ['accounts', 'list', '--api', 'my-api', '--limit', '101'],
+      ['accounts', 'list', '--api', 'my-api', '--cursor', 'garbage'],
       ['apis', 'set', 'my-api', '--token-lifetime', 'long'],
       ['secrets', 'frobnicate'],
       // Domain rules answer "invalid" too.

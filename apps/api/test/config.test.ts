@@ -7,10 +7,16 @@ describe('configuration from the environment', () => {
     expect(config).toMatchObject({ port: 3000, issuer: 'http://localhost:3000', redisUrl: null, database: { dialect: 'sqlite' } });
   });
 
-  it('treats a variable set to the empty string as unset', () => {
-    const config = loadConfig({ PORT: '', REDIS_URL: '', TESSERA_ISSUER: '', LOG_LEVEL: '', TESSERA_TRUST_PROXY: '' });
+  it('treats a variable with a harmless default, set to the empty string, as unset', () => {
+    const config = loadConfig({ PORT: '', TESSERA_ISSUER: '', LOG_LEVEL: '', TESSERA_TRUST_PROXY: '', TESSERA_EMBEDDED_WORKER: '' });
     expect(config).toMatchObject({ port: 3000, issuer: 'http://localhost:3000', redisUrl: null, logLevel: 'info', trustProxy: false });
     expect(config.alerts.embeddedWorker).toBe(true);
+  });
+
+  it('refuses an empty DATABASE_URL, REDIS_URL, TESSERA_PEPPER or SMTP_URL instead of falling back to a default', () => {
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER', 'SMTP_URL']) {
+      expect(() => loadConfig({ [name]: '' }), name).toThrow(`${name}: is set but empty`);
+    }
   });
 
   it('names every bad variable', () => {

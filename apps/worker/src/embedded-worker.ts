@@ -95,7 +95,10 @@ export class EmbeddedWorker {
           this.outcomes[outcome] += 1;
           if (outcome === 'retry' || outcome === 'failed') this.log.warn(`Delivery of ${job.eventId} to ${job.channelId}: ${outcome} (see the delivery table)`);
         })
-        .catch((error: unknown) => this.log.warn(`Delivery failed: ${String(error)}`))
+        .catch((error: unknown) => {
+          this.outcomes.failed += 1;
+          this.log.warn(`Delivery failed: ${String(error)}`);
+        })
         .finally(() => {
           this.inFlight.delete(key);
           this.running.delete(run);

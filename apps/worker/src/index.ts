@@ -5,4 +5,3 @@ export * from './handlers/destination';
 export * from './embedded-worker';
 export * from './bullmq-worker';
 export * from './mailer';
-export { setVariables } from './config/env';

@@ -9,10 +9,9 @@
  */
 import { z } from 'zod';
 
-function prefixedId(prefix: string) {
-  return z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{1,128}$`), {
-    message: `expected an id like "${prefix}_…" (letters, digits, "_" or "-" after the prefix)`,
-  });
+/** An id with this prefix; `message` replaces the default error (e.g. for paging cursors). */
+export function prefixedId(prefix: string, message = `expected an id like "${prefix}_…" (letters, digits, "_" or "-" after the prefix)`) {
+  return z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{1,128}$`), { message });
 }
 
 /** Service account id, `sa_…`. */
@@ -74,6 +73,23 @@ export const ApiSlug = z
   .refine((slug) => !RESERVED.has(slug), {
     message: 'this name is reserved',
   });
+
+/**
+ * The environment's variables that are set. One set to the empty string (`PORT= npm start`, an
+ * empty line in an env file) counts as unset and gets its default — except those in
+ * `refuseEmpty` (where a silent default would change the deployment, e.g. an empty
+ * `DATABASE_URL` falling back to a local SQLite file): they are reported in `problems`.
+ */
+export function configuredVariables(env: Readonly<Record<string, string | undefined>>, refuseEmpty: readonly string[]): { variables: Record<string, string>; problems: string[] } {
+  const variables: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (value !== '') variables[name] = value;
+    else if (refuseEmpty.includes(name)) problems.push(`${name}: is set but empty (unset it, or give it a value)`);
+  }
+  return { variables, problems };
+}
 
 /** Whether `value` can name an API ({@link ApiSlug} without the error messages; cheap enough for every request). */
 export function isApiSlug(value: unknown): value is ApiSlug {

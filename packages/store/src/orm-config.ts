@@ -33,12 +33,12 @@ export function ormOptions(target: DatabaseTarget): Options {
 }
 
 /**
- * Opens the database and applies connection settings. A new SQLite file (and its folder) is
- * created readable by its owner only: it holds secret hashes and the encrypted signing keys.
+ * Opens the database and applies connection settings. A new SQLite file (and a folder created
+ * for it) is readable by its owner only: it holds secret hashes and the encrypted signing keys.
  */
 export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
   if (target.dialect === 'sqlite' && target.path !== ':memory:') {
-    mkdirSync(dirname(target.path), { recursive: true });
+    mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
     try {
       // An empty file is an empty database; SQLite gives its -wal and -shm files the same mode.
       closeSync(openSync(target.path, 'wx', 0o600));

@@ -2,7 +2,7 @@ import { Injectable, SetMetadata, UseGuards, applyDecorators, type ExecutionCont
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { isApiSlug } from '@tessera/contracts';
-import { BearerException, ProblemException } from '../common/http-errors';
+import { BearerException, ProblemException, noRoute } from '../common/http-errors';
 import type { Principal } from './principal';
 
 /** What a protected route requires of its caller's token. */
@@ -49,7 +49,7 @@ export class BearerGuard extends AuthGuard('bearer') {
     // A path whose API segment cannot name an API (`GET /oauth/token`, `/health/nope`) is not a
     // route at all: 404, as for any unknown path, rather than asking for a token.
     if (requirement && !isApiSlug(request.params[requirement.audienceParam])) {
-      throw new ProblemException('RESOURCE.NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`);
+      throw noRoute(request);
     }
     await super.canActivate(context);
     if (!requirement) return true;

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { CreateAlertChannelRequest, MAX_SIGNING_SECRET_OVERLAP_SECONDS, RotateAlertChannelSecretRequest, parseOrIssues } from '@tessera/contracts';
+import { CreateAlertChannelRequest, ListServiceAccountsQuery, MAX_SIGNING_SECRET_OVERLAP_SECONDS, RotateAlertChannelSecretRequest, parseOrIssues } from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
 import { migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -199,7 +199,12 @@ export function buildProgram(config: () => Config): Command {
     .option('--limit <n>', 'page size (1-100)', integer, 100)
     .option('--cursor <cursor>', 'next page cursor')
     .action(async (o: { api: string; status?: Status; q?: string; limit: number; cursor?: string }) => {
-      const page = await withApp(config(), (app) => app.get(ServiceAccountsService).list(o.api, o));
+      const query = parsed(
+        ListServiceAccountsQuery,
+        { limit: o.limit, ...(o.status ? { status: o.status } : {}), ...(o.q ? { q: o.q } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) },
+        { limit: '--limit', status: '--status', q: '--q', cursor: '--cursor' },
+      );
+      const page = await withApp(config(), (app) => app.get(ServiceAccountsService).list(o.api, query));
       print(json() ? { items: page.items.map(presentAccount), nextCursor: page.nextCursor } : page.items.map((a) => ({ id: a.id, clientId: a.clientId, name: a.name, status: a.status, scopes: a.scopes })), json());
     });
   accounts

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_BY_CODE } from './error-status';
-import { BearerException, OAuthException, ProblemException } from './http-errors';
+import { BearerException, OAuthException, ProblemException, noRoute } from './http-errors';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'REQUEST.VALIDATION_FAILED',
@@ -64,7 +64,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (status !== null && status < 500) {
       const message =
-        status === 404 ? `No route ${request.method} ${request.url.split('?')[0]}.`
+        status === 404 ? noRoute(request).message
         : status === 415 && isOAuth ? 'Unsupported Content-Type; send application/x-www-form-urlencoded.'
         : publicMessage(exception, status);
       if (isOAuth && status !== 404) {

@@ -22,6 +22,11 @@ export class ProblemException extends Error {
   }
 }
 
+/** The answer to a path and method that is no route. */
+export function noRoute(request: { readonly method: string; readonly url: string }): ProblemException {
+  return new ProblemException('RESOURCE.NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`);
+}
+
 /** An RFC 6749 §5.2 error of the OAuth endpoints. */
 export class OAuthException extends Error {
   constructor(

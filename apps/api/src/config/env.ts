@@ -1,5 +1,5 @@
+import { configuredVariables } from '@tessera/contracts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
-import { setVariables } from '@tessera/worker';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -83,9 +83,11 @@ export class ConfigError extends Error {
 
 /** Validates the environment; throws `ConfigError` naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(setVariables(env));
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  // Empty counts as unset, but not where a default would silently change the deployment.
+  const { variables, problems } = configuredVariables(env, ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER', 'SMTP_URL']);
+  const parsed = Env.safeParse(variables);
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError([...problems, ...(parsed.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [])]);
   }
   const e = parsed.data;
   const database = parseDatabaseUrl(e.DATABASE_URL);

@@ -136,7 +136,7 @@ export class EventWriter implements OnApplicationShutdown {
     this.accountTouches = new Map();
     this.secretTouches = new Map();
     try {
-      await this.attribute(events);
+      await this.attribute(events).catch((error: unknown) => this.logger.warn(`Could not attribute failed sign-ins to their accounts; written without: ${String(error)}`));
       await this.store.writeUsage({ events, accountsUsed: accounts, secretsUsed: secrets });
       if (this.buffer.length >= FLUSH_BATCH) this.timer ??= setTimeout(() => void this.flush(), 0);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { configuredVariables } from '@tessera/contracts';
 import { parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { z } from 'zod';
 
@@ -13,14 +14,6 @@ export interface WorkerConfig {
   readonly logLevel: string;
 }
 
-/**
- * The environment's variables that are set: one set to the empty string (`PORT= npm start`, an
- * empty line in an env file) counts as unset and gets its default, rather than a value of 0 or ''.
- */
-export function setVariables(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
-}
-
 const Env = z.object({
   DATABASE_URL: z.string().min(1, 'is required'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
@@ -34,9 +27,11 @@ const Env = z.object({
 
 /** Validates the environment; throws an Error naming every problem. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = Env.safeParse(setVariables(env));
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  const { variables, problems } = configuredVariables(env, ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER', 'SMTP_URL']);
+  const parsed = Env.safeParse(variables);
+  if (!parsed.success || problems.length > 0) {
+    const all = [...problems, ...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [])];
+    throw new Error(`Invalid configuration:\n${all.map((p) => `  - ${p}`).join('\n')}`);
   }
   const e = parsed.data;
   const database = parseDatabaseUrl(e.DATABASE_URL);

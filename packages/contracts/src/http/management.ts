@@ -10,7 +10,7 @@
 import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '@tessera/domain';
 import { z } from 'zod';
 import { DomainEvent, DomainEventType } from '../events';
-import { ApiSlug, ClientId, IsoDateTime, ScopeList, SecretId, ServiceAccountId } from '../primitives';
+import { ApiSlug, ClientId, IsoDateTime, ScopeList, SecretId, ServiceAccountId, prefixedId } from '../primitives';
 
 /** Account or secret status. */
 export const Status = z.enum(['enabled', 'disabled']);
@@ -57,7 +57,7 @@ export const PageLimit = z.coerce.number().int().min(1).max(100).default(20);
  * cursor that is not such an id is refused rather than read as "from the start").
  */
 function cursorOf(idPrefix: 'sa' | 'evt') {
-  return z.string().regex(new RegExp(`^${idPrefix}_[A-Za-z0-9_-]{1,128}$`), { message: 'must be the nextCursor of a previous page' });
+  return prefixedId(idPrefix, 'must be the nextCursor of a previous page');
 }
 
 // ---------------------------------------------------------------------------------------------
