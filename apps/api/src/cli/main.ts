@@ -341,8 +341,7 @@ export function buildProgram(config: () => Config): Command {
       const input = parsed(CreateAlertChannelRequest, o.webhook ? { kind: 'webhook', url: o.webhook, ...(o.secret ? { secret: o.secret } : {}) } : { kind: 'email', address: o.email }, { url: '--webhook', address: '--email', secret: '--secret' });
       print(await withApp(config(), async (app) => {
         const service = app.get(AlertChannelsService);
-        const { channel, signingSecret } = unwrap(await service.create(o.api, input, CLI_CONTEXT));
-        return { ...service.present(channel), signingSecret };
+        return service.presentCreated(unwrap(await service.create(o.api, input, CLI_CONTEXT)));
       }), json());
     });
   channels
@@ -356,8 +355,7 @@ export function buildProgram(config: () => Config): Command {
       const input = parsed(RotateAlertChannelSecretRequest, { ...(o.secret ? { secret: o.secret } : {}), ...(o.overlap !== undefined ? { previousSecretValidForSeconds: o.overlap } : {}) }, { secret: '--secret', previousSecretValidForSeconds: '--overlap' });
       print(await withApp(config(), async (app) => {
         const service = app.get(AlertChannelsService);
-        const { channel, signingSecret } = unwrap(await service.rotateSecret(o.api, id, input, CLI_CONTEXT));
-        return { ...service.present(channel), signingSecret };
+        return service.presentCreated(unwrap(await service.rotateSecret(o.api, id, input, CLI_CONTEXT)));
       }), json());
     });
   channels

@@ -22,8 +22,7 @@ export class AlertChannelsController {
     @Body(new ZodPipe(CreateAlertChannelRequest, 'alert channel')) body: CreateAlertChannelRequest,
     @Actor() actor: AuditContext,
   ): Promise<AlertChannelCreated> {
-    const { channel, signingSecret } = unwrap(await this.channels.create(api, body, actor));
-    return { ...this.channels.present(channel), signingSecret };
+    return this.channels.presentCreated(unwrap(await this.channels.create(api, body, actor)));
   }
 
   @Get()
@@ -41,8 +40,7 @@ export class AlertChannelsController {
     @Body(new ZodPipe(RotateAlertChannelSecretRequest, 'rotation')) body: RotateAlertChannelSecretRequest,
     @Actor() actor: AuditContext,
   ): Promise<AlertChannelCreated> {
-    const { channel, signingSecret } = unwrap(await this.channels.rotateSecret(api, id, body, actor));
-    return { ...this.channels.present(channel), signingSecret };
+    return this.channels.presentCreated(unwrap(await this.channels.rotateSecret(api, id, body, actor)));
   }
 
   @Delete(':channelId')

@@ -106,6 +106,11 @@ export class AlertChannelsService {
     };
   }
 
+  /** A channel as returned when it was created or its secret rotated: with that signing secret, this once. */
+  presentCreated({ channel, signingSecret }: { channel: AlertChannelRow; signingSecret: string | null }): AlertChannelCreated {
+    return { ...this.present(channel), signingSecret };
+  }
+
   private newSigningSecret(): string {
     return `whsec_${Buffer.from(this.random(32)).toString('base64url')}`;
   }
