@@ -21,7 +21,7 @@ export class BullmqWorker {
 
   constructor(
     private readonly connection: ConnectionOptions,
-    private readonly deps: Omit<DeliveryDependencies, 'fetch'>,
+    private readonly deps: DeliveryDependencies,
     private readonly intervalMs: number,
     private readonly log: WorkerLog,
     /** Redis key prefix of the queues (BullMQ's default `bull`); lets tests use their own. */

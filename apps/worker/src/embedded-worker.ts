@@ -31,7 +31,7 @@ export class EmbeddedWorker {
   private readonly outcomes = { delivered: 0, retry: 0, failed: 0, skipped: 0 };
 
   constructor(
-    private readonly deps: Omit<DeliveryDependencies, 'fetch'>,
+    private readonly deps: DeliveryDependencies,
     private readonly intervalMs: number,
     private readonly log: WorkerLog,
     private readonly concurrency = 4,
