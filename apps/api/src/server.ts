@@ -42,6 +42,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // the token hot path); warnings and errors still name the request id in their message.
     childLoggerFactory,
     forceCloseConnections: 'idle',
+    // No Nest middleware is used (hooks and guards do that work): skip @fastify/middie and the
+    // request hook it would run on every request.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),

@@ -32,4 +32,11 @@ describe('configuration from the environment', () => {
     const message = (error as ConfigError).message;
     for (const name of ['PORT', 'REDIS_URL', 'LOG_LEVEL']) expect(message).toContain(name);
   });
+
+  it('takes trusted proxies as addresses or CIDRs, and refuses a hop count, which cannot tell a proxy from a client', () => {
+    expect(loadConfig({ TESSERA_TRUST_PROXY: '10.0.4.17, 10.0.5.0/24' }).trustProxy).toBe('10.0.4.17, 10.0.5.0/24');
+    expect(loadConfig({ TESSERA_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadConfig({ TESSERA_TRUST_PROXY: '1' })).toThrow(/TESSERA_TRUST_PROXY: a number of hops is not accepted/);
+    expect(() => loadConfig({ TESSERA_TRUST_PROXY: 'proxy.internal' })).toThrow(/TESSERA_TRUST_PROXY: must be true, false, or proxy addresses/);
+  });
 });

@@ -148,6 +148,30 @@ describe('operations', () => {
   });
 });
 
+describe('behind a trusted proxy', () => {
+  it('takes the client address from X-Forwarded-For when the connection comes from a named proxy', async () => {
+    const db = await createSqliteDatabase();
+    // The test's requests come from 127.0.0.1, named as the proxy; two failures per address.
+    const own = await startTessera(db, { TESSERA_TRUST_PROXY: '127.0.0.1', TESSERA_THROTTLE_PER_ADDRESS: '2', TESSERA_THROTTLE_PER_CLIENT: '100' });
+    try {
+      const admin = await bootstrap(own, 'proxied-api');
+      const attempt = (address: string, clientSecret = 'tsk_wrong') =>
+        request(`${own.url}/System/UserAccount`, { json: { clientId: admin.clientId, clientSecret }, headers: { 'x-forwarded-for': address } });
+      expect((await attempt('203.0.113.7')).status).toBe(401);
+      expect((await attempt('203.0.113.7')).status).toBe(401);
+      expect((await attempt('203.0.113.7')).status).toBe(429);
+      // Another client behind the same proxy has its own budget, and the right secret works.
+      expect((await attempt('203.0.113.8')).status).toBe(401);
+      expect((await attempt('203.0.113.8', admin.clientSecret)).status).toBe(200);
+      // The audit trail names the client's address, not the proxy's (events are written in batches).
+      await expect.poll(async () => JSON.stringify(await sql(db, `select source from event where type = 'authentication.failed'`)), { timeout: 5_000 }).toContain('203.0.113.8');
+    } finally {
+      await own.stop();
+      await db.drop();
+    }
+  });
+});
+
 describe('interrupting', () => {
   it('finishes its shutdown when the signal comes twice (Ctrl-C reaches npm and node): buffered events are kept', async () => {
     const db = await createSqliteDatabase();

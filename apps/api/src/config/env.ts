@@ -18,10 +18,10 @@ export interface Config {
   /** Apply pending migrations at start (embedded SQLite only, unless forced). */
   readonly migrateOnStart: boolean;
   /**
-   * Which proxies to believe in X-Forwarded-For (Fastify's trustProxy): false (default), a number
-   * of hops, or a comma-separated list of proxy addresses/CIDRs; true trusts every hop.
+   * Which proxies to believe in X-Forwarded-For (Fastify's trustProxy): false (default), or a
+   * comma-separated list of proxy addresses/CIDRs; true trusts every hop.
    */
-  readonly trustProxy: boolean | number | string;
+  readonly trustProxy: boolean | string;
   /** Failed authentications allowed per client ID / per address per window before 429. */
   readonly throttle: { readonly perClient: number; readonly perAddress: number; readonly windowSeconds: number };
   /** Reminders and alerts: where e-mail goes out, and how often secrets are scanned. */
@@ -50,8 +50,11 @@ const Env = z.object({
   TESSERA_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
   TESSERA_TRUST_PROXY: z
     .string()
-    .refine((v) => /^(true|false|\d{1,2})$/.test(v) || v.split(',').every((entry) => isAddressOrCidr(entry.trim())), {
-      message: 'must be true, false, a number of hops, or proxy addresses/CIDRs separated by commas',
+    // A hop count cannot tell a proxy from a client that connects directly and sends its own
+    // X-Forwarded-For; Fastify (5.12+) ignores it, so it is refused here rather than silently unused.
+    .refine((v) => !/^\d+$/.test(v), { message: 'a number of hops is not accepted (it cannot tell your proxy from a client): list your proxies\' addresses/CIDRs' })
+    .refine((v) => /^(true|false|\d+)$/.test(v) || v.split(',').every((entry) => isAddressOrCidr(entry.trim())), {
+      message: 'must be true, false, or proxy addresses/CIDRs separated by commas',
     })
     .default('false'),
   TESSERA_THROTTLE_PER_CLIENT: z.coerce.number().int().min(1).default(10),
@@ -106,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pepper: e.TESSERA_PEPPER ?? null,
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.TESSERA_MIGRATE_ON_START ? e.TESSERA_MIGRATE_ON_START === 'true' : embedded,
-    trustProxy: e.TESSERA_TRUST_PROXY === 'true' ? true : e.TESSERA_TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TESSERA_TRUST_PROXY) ? Number(e.TESSERA_TRUST_PROXY) : e.TESSERA_TRUST_PROXY,
+    trustProxy: e.TESSERA_TRUST_PROXY === 'true' ? true : e.TESSERA_TRUST_PROXY === 'false' ? false : e.TESSERA_TRUST_PROXY,
     throttle: {
       perClient: e.TESSERA_THROTTLE_PER_CLIENT,
       perAddress: e.TESSERA_THROTTLE_PER_ADDRESS,
