@@ -32,6 +32,20 @@ describe('base62', () => {
     );
   });
 
+  it('encodes bytes exactly as their integer value, fitting or not (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 40 }), fc.integer({ min: 1, max: 60 }), (bytes, width) => {
+        const value = bytesToBigInt(bytes);
+        const fits = value < 62n ** BigInt(width);
+        if (fits) expect(encodeBase62(bytes, width)).toBe(encodeBase62BigInt(value, width));
+        else expect(() => encodeBase62(bytes, width)).toThrow(RangeError);
+      }),
+    );
+    // Leading zero bytes, and a value one past the widest that fits.
+    expect(encodeBase62(Uint8Array.of(0, 0, 15, 3), 2)).toBe('zz');
+    expect(() => encodeBase62(Uint8Array.of(0, 0, 15, 4), 2)).toThrow(RangeError);
+  });
+
   it('fixed-width strings sort like their numbers (property)', () => {
     const max = (1n << 128n) - 1n;
     fc.assert(
