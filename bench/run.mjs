@@ -88,10 +88,21 @@ function baseEnv(extra) {
   return { ...env, NODE_ENV: 'production', ...extra };
 }
 
+/**
+ * The Node.js flags `npm start` runs Tessera with (the root package.json "start" script), so that
+ * Tessera is measured as it is run. The baselines run with Node's defaults.
+ */
+function tesseraNodeFlags() {
+  const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const command = start.match(/exec node ((?:--[a-z-]+=\S+ )*)apps\/api\/dist\/main\.js/);
+  if (!command) throw new Error(`cannot find the node command in the "start" script: ${start}`);
+  return command[1].split(' ').filter(Boolean);
+}
+
 /** Starts a server pinned to the server core. */
-function startServer(name, script, env, { profile = false } = {}) {
+function startServer(name, script, env, { profile = false, nodeFlags = [] } = {}) {
   const logFile = join(workDir, `${name}.log`);
-  const nodeArgs = profile ? ['-r', join(ROOT, 'bench/lib/cpu-profile-hook.cjs')] : [];
+  const nodeArgs = [...nodeFlags, ...(profile ? ['-r', join(ROOT, 'bench/lib/cpu-profile-hook.cjs')] : [])];
   const entry = start('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs, script], { env, logFile, cwd: ROOT });
   entry.name = name;
   return entry;
@@ -271,7 +282,7 @@ async function startTessera(mode, results) {
   const admin = parseJsonObject(bootstrapOut);
   if (!admin?.clientId || !admin?.clientSecret) throw new Error(`bootstrap printed no credentials: ${bootstrapOut.slice(0, 300)}`);
 
-  const entry = startServer(`tessera-${mode}`, main, { ...env, BENCH_PROFILE_FILE: join(workDir, `profile-${mode}.cpuprofile`) }, { profile: settings.profile });
+  const entry = startServer(`tessera-${mode}`, main, { ...env, BENCH_PROFILE_FILE: join(workDir, `profile-${mode}.cpuprofile`) }, { profile: settings.profile, nodeFlags: tesseraNodeFlags() });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${base}/health/ready`, entry);
@@ -428,6 +439,7 @@ function machine() {
     memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
+    tesseraNodeFlags: tesseraNodeFlags().join(' '),
     loadAverage: os.loadavg().map((n) => n.toFixed(2)).join(' '),
     commit: safe(() => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()),
     postgres: safe(() => execFileSync('psql', [`${PG_SERVER}/test`, '-tAc', 'SHOW server_version'], { encoding: 'utf8' }).trim()),

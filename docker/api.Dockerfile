@@ -43,4 +43,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "apps/api/dist/main.js"]
+# A 64 MB young generation (instead of 16 MB): request objects die young instead of being
+# promoted, which cut garbage-collection time per request about fourfold (docs/decisions.md).
+# Keep the flag in step with the root package.json "start" script.
+CMD ["node", "--max-semi-space-size=64", "apps/api/dist/main.js"]
