@@ -260,6 +260,28 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
     expect(Date.now() - start).toBeLessThan(1_000);
   });
 
+  it('stores documents of the demo API and lists them on every process at once, in the order written', async () => {
+    const admin = await bootstrap(first, 'docs-api');
+    const adminToken = await tokenFor(first, admin.clientId, admin.clientSecret);
+    const client = await createClient(first, adminToken, 'docs-api', ['products:read', 'products:write']);
+    const token = await tokenFor(first, client.clientId, client.clientSecret);
+    const list = async (server: TesseraProcess, query = '') => (await request(`${server.url}/docs-api/products${query}`, { token })).body.items as { id: string; name: string }[];
+    expect(await list(second)).toEqual([]); // now cached on the second process
+    // Many readers at once while nothing is cached on the first: they all get the same answer.
+    const together = await Promise.all(Array.from({ length: 20 }, () => list(first)));
+    expect(new Set(together.map((items) => JSON.stringify(items)))).toEqual(new Set(['[]']));
+    for (const name of ['anvil', 'bolt', 'chisel']) {
+      const added = await request(`${first.url}/docs-api/products`, { token, json: { name } });
+      expect(added.status).toBe(201);
+      expect(added.body).toMatchObject({ name, id: expect.stringMatching(/^doc_/), createdAt: expect.any(String) });
+      // The other process drops its cached page when told through Redis.
+      await expect.poll(async () => (await list(second)).map((item) => item.name), { timeout: 1_000, interval: 20 }).toContain(name);
+    }
+    expect((await list(second)).map((item) => item.name)).toEqual(['anvil', 'bolt', 'chisel']);
+    expect((await list(first, '?limit=2')).map((item) => item.name)).toEqual(['anvil', 'bolt']);
+    expect((await request(`${first.url}/docs-api/products?limit=0`, { token })).status).toBe(400);
+  });
+
   it('refuses every token issued around a disable, however the requests interleave', async () => {
     const admin = await bootstrap(first, 'interleave-api');
     const token = await tokenFor(first, admin.clientId, admin.clientSecret);

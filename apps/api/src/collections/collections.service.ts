@@ -19,10 +19,11 @@ const TTL_MS = 2_000;
  * The protected demo API: small JSON documents per API and collection. Lists are read-mostly, so
  * the first page of each collection is kept in memory for up to two seconds and dropped on every
  * process as soon as a document is added (invalidation bus); the database stays the record.
+ * Concurrent requests that find no fresh page share one database read.
  */
 @Injectable()
 export class CollectionsService {
-  private readonly lists = new Map<string, { documents: CollectionDocument[]; loadedAt: number }>();
+  private readonly lists = new Map<string, { documents: Promise<CollectionDocument[]>; loadedAt: number }>();
 
   constructor(
     private readonly store: Store,
@@ -37,14 +38,23 @@ export class CollectionsService {
 
   async list(api: string, collection: string, limit: number): Promise<CollectionDocument[]> {
     const cacheKey = key(api, collection);
-    const cached = this.lists.get(cacheKey);
-    if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached.documents.slice(0, limit);
-    const loadedAt = Date.now();
+    let page = this.lists.get(cacheKey);
+    if (!page || Date.now() - page.loadedAt >= TTL_MS) {
+      page = { documents: this.load(api, collection), loadedAt: Date.now() };
+      if (this.lists.size > 10_000) this.lists.clear();
+      this.lists.set(cacheKey, page);
+      const loading = page;
+      // A failed read is not kept: the next request tries again.
+      loading.documents.catch(() => {
+        if (this.lists.get(cacheKey) === loading) this.lists.delete(cacheKey);
+      });
+    }
+    return (await page.documents).slice(0, limit);
+  }
+
+  private async load(api: string, collection: string): Promise<CollectionDocument[]> {
     const rows = await this.store.session().documents.list(api, collection, MAX_LIST);
-    const documents = rows.map((row) => ({ ...row.body, id: row.id, createdAt: row.createdAt.toISOString() }));
-    if (this.lists.size > 10_000) this.lists.clear();
-    this.lists.set(cacheKey, { documents, loadedAt });
-    return documents.slice(0, limit);
+    return rows.map((row) => ({ ...row.body, id: row.id, createdAt: row.createdAt.toISOString() }));
   }
 
   async add(api: string, collection: string, body: Record<string, unknown>): Promise<CollectionDocument> {
