@@ -4,6 +4,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ErrorCode } from './common/app-error';
+import { STATUS_BY_CODE } from './common/error-status';
 import { AppModule } from './app.module';
 import type { Config } from './config/env';
 import { PinoNestLogger, createLogger } from './config/logger';
@@ -23,6 +27,33 @@ function childLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, optio
   return ['trace', 'debug', 'info'].includes(logger.level) ? logger.child(bindings, options) : logger;
 }
 let requestCounter = 0;
+const nextRequestId = () => `req_${processTag}${(requestCounter++).toString(36)}`;
+
+const CLIENT_ERRORS: Readonly<Record<string, readonly [ErrorCode, string]>> = {
+  HPE_HEADER_OVERFLOW: ['REQUEST.HEADERS_TOO_LARGE', 'The request headers are too large.'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['REQUEST.TIMEOUT', 'The request took too long to arrive.'],
+};
+const MALFORMED_REQUEST = ['REQUEST.MALFORMED', 'The request is not valid HTTP.'] as const;
+
+/**
+ * Answers, in Tessera's error shape, what Node's HTTP parser refused before any route saw it:
+ * oversized headers (431), a request that is not HTTP (400), one that took too long to arrive
+ * (408). The connection is closed afterwards, as Node does.
+ */
+function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message] = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED_REQUEST;
+  const status = STATUS_BY_CODE[code];
+  const requestId = nextRequestId();
+  const body = JSON.stringify({ error: { code, message, requestId } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
 
 /**
  * Builds the HTTP application: Fastify with pino logging and request ids, JSON and form bodies,
@@ -33,7 +64,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // Unique per process start, then a counter: cheap, and sortable within a process.
-    genReqId: () => `req_${processTag}${(requestCounter++).toString(36)}`,
+    genReqId: nextRequestId,
     requestIdHeader: false,
     return503OnClosing: true,
     // Behind a load balancer, the client's address (throttling, audit) comes from X-Forwarded-For.
@@ -42,6 +73,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // the token hot path); warnings and errors still name the request id in their message.
     childLoggerFactory,
     forceCloseConnections: 'idle',
+    clientErrorHandler,
     // No Nest middleware is used (hooks and guards do that work): skip @fastify/middie and the
     // request hook it would run on every request.
     skipMiddie: true,

@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, createSqliteDatabase, sql, type TestDatabase } from './support/databases';
@@ -48,6 +49,31 @@ describe('operations', () => {
     for (const [path, operations] of Object.entries(paths)) {
       for (const operation of Object.values(operations)) expect(operation.summary, path).not.toBe(path);
     }
+  });
+
+  it('answers what is not a request (oversized headers, not HTTP) in the JSON error shape, and closes the connection', async () => {
+    const raw = (bytes: string) =>
+      new Promise<string>((done, fail) => {
+        const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('error', fail);
+        socket.on('close', () => done(answer));
+        socket.write(bytes);
+      });
+    const parse = (answer: string) => {
+      const [head, body] = answer.split('\r\n\r\n');
+      return { status: Number(head!.split(' ')[1]), head: head!.toLowerCase(), body: JSON.parse(body!) };
+    };
+    const oversized = parse(await raw(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    expect(oversized.status).toBe(431);
+    expect(oversized.body).toEqual({ error: { code: 'REQUEST.HEADERS_TOO_LARGE', message: 'The request headers are too large.', requestId: expect.stringMatching(/^req_/) } });
+    expect(oversized.head).toContain(`x-request-id: ${oversized.body.error.requestId}`.toLowerCase());
+    const garbage = parse(await raw('HELLO THERE\r\n\r\n'));
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.error.code).toBe('REQUEST.MALFORMED');
+    // The server is unharmed.
+    expect((await request(`${server.url}/health/live`)).status).toBe(200);
   });
 
   it('counts issuance and failures in Prometheus metrics without client IDs', async () => {
