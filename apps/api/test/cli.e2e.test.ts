@@ -13,7 +13,9 @@ interface Run {
 /** Commands whose output shows a new secret, once, by design. */
 const SHOWS_SECRET = new Set(['bootstrap', 'secrets add', 'secrets rotate', 'channels add', 'channels rotate-secret']);
 
-describe.each(TARGETS)('tessera CLI and HTTP on $name', (target) => {
+// Each CLI command is its own process that boots the application (1–2 s on the CI machine); the
+// longer stories run twenty of them, so they get more than the suite's default 30 s.
+describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (target) => {
   let db: TestDatabase;
   let server: TesseraProcess;
   const runs: Run[] = [];
@@ -300,6 +302,15 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', (target) => {
     const listed = await request(`${server.url}/apis/my-api/alert-channels`, { token: story.adminToken! });
     expect(listed.body.items).toEqual(await ok('channels', 'list', '--api', 'my-api'));
     expect(listed.body.items.find((c: { id: string }) => c.id === webhook.id).previousSecretExpiresAt).toBe(rotated.previousSecretExpiresAt);
+    // A chosen secret can come from standard input, out of sight of ps and shell history.
+    const chosen = `piped-${'s'.repeat(40)}`;
+    plaintexts.push(chosen);
+    const piped = await runCli(['channels', 'rotate-secret', '--api', 'my-api', webhook.id, '--secret', '-', '--json'], server.env, server.cwd, `${chosen}\n`);
+    expect(piped.code).toBe(0);
+    expect(piped.json<{ signingSecret: string }>().signingSecret).toBe(chosen);
+    const short = await runCli(['channels', 'rotate-secret', '--api', 'my-api', webhook.id, '--secret', '-'], server.env, server.cwd, 'too-short\n');
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('--secret');
     expect(await ok('channels', 'delete', '--api', 'my-api', email.id)).toEqual({ deleted: email.id });
     expect((await tessera('channels', 'delete', '--api', 'my-api', email.id)).code).toBe(3);
   });

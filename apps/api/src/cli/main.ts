@@ -78,6 +78,16 @@ function daysOrNone(value: string): number | 'none' {
  * Validates input with the HTTP API's contract, so both refuse the same values; each problem is
  * reported under the option it came from (`flags`: contract field → option).
  */
+const FROM_STDIN = '"-" reads it from standard input, out of sight of ps and shell history';
+
+/** The value of a secret option: itself, or standard input (one trailing newline dropped) for "-". */
+async function secretFrom(option: string | undefined): Promise<string | undefined> {
+  if (option !== '-') return option;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
 function parsed<S extends z.ZodType>(schema: S, input: unknown, flags: Readonly<Record<string, string>>): z.output<S> {
   const result = parseOrIssues(schema, input);
   if (result.ok) return result.value;
@@ -334,11 +344,12 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .addOption(new Option('--webhook <url>', 'an http or https URL').conflicts('email'))
     .addOption(new Option('--email <address>', 'an e-mail address').conflicts('webhook'))
-    .option('--secret <secret>', 'the webhook signing secret (32 to 256 characters; generated when omitted)')
+    .option('--secret <secret>', `the webhook signing secret (32 to 256 characters; ${FROM_STDIN}; generated when omitted)`)
     .action(async (o: { api: string; webhook?: string; email?: string; secret?: string }) => {
       if (!o.webhook && !o.email) throw new CliFailure(EXIT.INVALID, 'Give --webhook <url> or --email <address>.', 'REQUEST.VALIDATION_FAILED');
       if (o.email && o.secret) throw new CliFailure(EXIT.INVALID, '--secret: only webhooks have a signing secret.', 'REQUEST.VALIDATION_FAILED');
-      const input = parsed(CreateAlertChannelRequest, o.webhook ? { kind: 'webhook', url: o.webhook, ...(o.secret ? { secret: o.secret } : {}) } : { kind: 'email', address: o.email }, { url: '--webhook', address: '--email', secret: '--secret' });
+      const secret = await secretFrom(o.secret);
+      const input = parsed(CreateAlertChannelRequest, o.webhook ? { kind: 'webhook', url: o.webhook, ...(secret ? { secret } : {}) } : { kind: 'email', address: o.email }, { url: '--webhook', address: '--email', secret: '--secret' });
       print(await withApp(config(), async (app) => {
         const service = app.get(AlertChannelsService);
         return service.presentCreated(unwrap(await service.create(o.api, input, CLI_CONTEXT)));
@@ -350,9 +361,10 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .argument('<channelId>')
     .option('--overlap <seconds>', `how long the previous secret keeps signing (0 to ${MAX_SIGNING_SECRET_OVERLAP_SECONDS}; default 86400)`, integer)
-    .option('--secret <secret>', 'the new signing secret (generated when omitted)')
+    .option('--secret <secret>', `the new signing secret (${FROM_STDIN}; generated when omitted)`)
     .action(async (id: string, o: { api: string; overlap?: number; secret?: string }) => {
-      const input = parsed(RotateAlertChannelSecretRequest, { ...(o.secret ? { secret: o.secret } : {}), ...(o.overlap !== undefined ? { previousSecretValidForSeconds: o.overlap } : {}) }, { secret: '--secret', previousSecretValidForSeconds: '--overlap' });
+      const secret = await secretFrom(o.secret);
+      const input = parsed(RotateAlertChannelSecretRequest, { ...(secret ? { secret } : {}), ...(o.overlap !== undefined ? { previousSecretValidForSeconds: o.overlap } : {}) }, { secret: '--secret', previousSecretValidForSeconds: '--overlap' });
       print(await withApp(config(), async (app) => {
         const service = app.get(AlertChannelsService);
         return service.presentCreated(unwrap(await service.rotateSecret(o.api, id, input, CLI_CONTEXT)));
