@@ -74,10 +74,6 @@ function daysOrNone(value: string): number | 'none' {
   return value === 'none' ? 'none' : integer(value);
 }
 
-/**
- * Validates input with the HTTP API's contract, so both refuse the same values; each problem is
- * reported under the option it came from (`flags`: contract field → option).
- */
 const FROM_STDIN = '"-" reads it from standard input, out of sight of ps and shell history';
 
 /** The value of a secret option: itself, or standard input (one trailing newline dropped) for "-". */
@@ -88,6 +84,10 @@ async function secretFrom(option: string | undefined): Promise<string | undefine
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+/**
+ * Validates input with the HTTP API's contract, so both refuse the same values; each problem is
+ * reported under the option it came from (`flags`: contract field → option).
+ */
 function parsed<S extends z.ZodType>(schema: S, input: unknown, flags: Readonly<Record<string, string>>): z.output<S> {
   const result = parseOrIssues(schema, input);
   if (result.ok) return result.value;
