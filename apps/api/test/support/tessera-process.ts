@@ -69,8 +69,8 @@ function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 /** Runs the `tessera` CLI as a user would; `input`, when given, is its standard input. */
 export async function runCli(args: readonly string[], env: Record<string, string>, cwd: string, input?: string): Promise<CliResult> {
   return new Promise((resolveResult, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: baseEnv(env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    if (input !== undefined) child.stdin!.end(input);
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: baseEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
