@@ -75,12 +75,16 @@ export const ApiSlug = z
   });
 
 /**
- * The environment's variables that are set. One set to the empty string (`PORT= npm start`, an
- * empty line in an env file) counts as unset and gets its default — except those in
+ * Validates the environment with `schema`. A variable set to the empty string (`PORT= npm start`,
+ * an empty line in an env file) counts as unset and gets its default — except those in
  * `refuseEmpty` (where a silent default would change the deployment, e.g. an empty
- * `DATABASE_URL` falling back to a local SQLite file): they are reported in `problems`.
+ * `DATABASE_URL` falling back to a local SQLite file). Every problem is named, one per line.
  */
-export function configuredVariables(env: Readonly<Record<string, string | undefined>>, refuseEmpty: readonly string[]): { variables: Record<string, string>; problems: string[] } {
+export function parseEnvironment<S extends z.ZodType>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+  refuseEmpty: readonly string[],
+): { ok: true; value: z.output<S> } | { ok: false; problems: string[] } {
   const variables: Record<string, string> = {};
   const problems: string[] = [];
   for (const [name, value] of Object.entries(env)) {
@@ -88,7 +92,10 @@ export function configuredVariables(env: Readonly<Record<string, string | undefi
     if (value !== '') variables[name] = value;
     else if (refuseEmpty.includes(name)) problems.push(`${name}: is set but empty (unset it, or give it a value)`);
   }
-  return { variables, problems };
+  const parsed = schema.safeParse(variables);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: parsed.data };
 }
 
 /** Whether `value` can name an API ({@link ApiSlug} without the error messages; cheap enough for every request). */

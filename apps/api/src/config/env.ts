@@ -1,4 +1,4 @@
-import { configuredVariables } from '@tessera/contracts';
+import { parseEnvironment } from '@tessera/contracts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -87,12 +87,9 @@ export class ConfigError extends Error {
 /** Validates the environment; throws `ConfigError` naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty counts as unset, but not where a default would silently change the deployment.
-  const { variables, problems } = configuredVariables(env, ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER', 'SMTP_URL']);
-  const parsed = Env.safeParse(variables);
-  if (!parsed.success || problems.length > 0) {
-    throw new ConfigError([...problems, ...(parsed.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [])]);
-  }
-  const e = parsed.data;
+  const parsed = parseEnvironment(Env, env, ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER', 'SMTP_URL']);
+  if (!parsed.ok) throw new ConfigError(parsed.problems);
+  const e = parsed.value;
   const database = parseDatabaseUrl(e.DATABASE_URL);
   if ('error' in database) throw new ConfigError([`DATABASE_URL: ${database.error}`]);
   const embedded = database.dialect === 'sqlite';

@@ -1,4 +1,4 @@
-import { configuredVariables } from '@tessera/contracts';
+import { parseEnvironment } from '@tessera/contracts';
 import { parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { z } from 'zod';
 
@@ -27,13 +27,9 @@ const Env = z.object({
 
 /** Validates the environment; throws an Error naming every problem. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const { variables, problems } = configuredVariables(env, ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER', 'SMTP_URL']);
-  const parsed = Env.safeParse(variables);
-  if (!parsed.success || problems.length > 0) {
-    const all = [...problems, ...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [])];
-    throw new Error(`Invalid configuration:\n${all.map((p) => `  - ${p}`).join('\n')}`);
-  }
-  const e = parsed.data;
+  const parsed = parseEnvironment(Env, env, ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER', 'SMTP_URL']);
+  if (!parsed.ok) throw new Error(`Invalid configuration:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`);
+  const e = parsed.value;
   const database = parseDatabaseUrl(e.DATABASE_URL);
   if ('error' in database) throw new Error(`Invalid configuration:\n  - DATABASE_URL: ${database.error}`);
   return {
