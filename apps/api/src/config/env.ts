@@ -50,11 +50,14 @@ const Env = z.object({
   TESSERA_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
   TESSERA_TRUST_PROXY: z
     .string()
-    // A hop count cannot tell a proxy from a client that connects directly and sends its own
-    // X-Forwarded-For; Fastify (5.12+) ignores it, so it is refused here rather than silently unused.
-    .refine((v) => !/^\d+$/.test(v), { message: 'a number of hops is not accepted (it cannot tell your proxy from a client): list your proxies\' addresses/CIDRs' })
-    .refine((v) => /^(true|false|\d+)$/.test(v) || v.split(',').every((entry) => isAddressOrCidr(entry.trim())), {
-      message: 'must be true, false, or proxy addresses/CIDRs separated by commas',
+    .superRefine((v, ctx) => {
+      // A hop count cannot tell a proxy from a client that connects directly and sends its own
+      // X-Forwarded-For; Fastify (5.12+) ignores it, so it is refused here rather than silently unused.
+      if (/^\d+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: 'a number of hops is not accepted (it cannot tell your proxy from a client): list your proxies\' addresses/CIDRs' });
+      } else if (v !== 'true' && v !== 'false' && !v.split(',').every((entry) => isAddressOrCidr(entry.trim()))) {
+        ctx.addIssue({ code: 'custom', message: 'must be true, false, or proxy addresses/CIDRs separated by commas' });
+      }
     })
     .default('false'),
   TESSERA_THROTTLE_PER_CLIENT: z.coerce.number().int().min(1).default(10),
