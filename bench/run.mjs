@@ -98,6 +98,7 @@ function tesseraNodeFlags() {
   if (!command) throw new Error(`cannot find the node command in the "start" script: ${start}`);
   return command[1].split(' ').filter(Boolean);
 }
+const TESSERA_NODE_FLAGS = tesseraNodeFlags();
 
 /** Starts a server pinned to the server core. */
 function startServer(name, script, env, { profile = false, nodeFlags = [] } = {}) {
@@ -282,7 +283,7 @@ async function startTessera(mode, results) {
   const admin = parseJsonObject(bootstrapOut);
   if (!admin?.clientId || !admin?.clientSecret) throw new Error(`bootstrap printed no credentials: ${bootstrapOut.slice(0, 300)}`);
 
-  const entry = startServer(`tessera-${mode}`, main, { ...env, BENCH_PROFILE_FILE: join(workDir, `profile-${mode}.cpuprofile`) }, { profile: settings.profile, nodeFlags: tesseraNodeFlags() });
+  const entry = startServer(`tessera-${mode}`, main, { ...env, BENCH_PROFILE_FILE: join(workDir, `profile-${mode}.cpuprofile`) }, { profile: settings.profile, nodeFlags: TESSERA_NODE_FLAGS });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${base}/health/ready`, entry);
@@ -439,7 +440,7 @@ function machine() {
     memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    tesseraNodeFlags: tesseraNodeFlags().join(' '),
+    tesseraNodeFlags: TESSERA_NODE_FLAGS.join(' '),
     loadAverage: os.loadavg().map((n) => n.toFixed(2)).join(' '),
     commit: safe(() => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()),
     postgres: safe(() => execFileSync('psql', [`${PG_SERVER}/test`, '-tAc', 'SHOW server_version'], { encoding: 'utf8' }).trim()),

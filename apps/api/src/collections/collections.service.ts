@@ -40,14 +40,14 @@ export class CollectionsService {
     const cacheKey = key(api, collection);
     let page = this.lists.get(cacheKey);
     if (!page || Date.now() - page.loadedAt >= TTL_MS) {
-      page = { documents: this.load(api, collection), loadedAt: Date.now() };
+      const loading = { documents: this.load(api, collection), loadedAt: Date.now() };
       if (this.lists.size > 10_000) this.lists.clear();
-      this.lists.set(cacheKey, page);
-      const loading = page;
+      this.lists.set(cacheKey, loading);
       // A failed read is not kept: the next request tries again.
       loading.documents.catch(() => {
         if (this.lists.get(cacheKey) === loading) this.lists.delete(cacheKey);
       });
+      page = loading;
     }
     return (await page.documents).slice(0, limit);
   }
