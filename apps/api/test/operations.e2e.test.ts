@@ -89,6 +89,35 @@ describe('operations', () => {
     expect(metrics.text).not.toContain(admin.clientSecret);
   });
 
+  it('counts bearer verifications by outcome and cache, and times only the signature checks', async () => {
+    const admin = await bootstrap(server, 'verify-metrics-api');
+    const token = await tokenFor(server, admin.clientId, admin.clientSecret);
+    const read = async () => {
+      const text = (await request(`${server.url}/metrics`)).text;
+      const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+      return {
+        valid: { hit: value(/tessera_token_verifications_total\{outcome="valid",cache="hit"\} (\d+)/), miss: value(/tessera_token_verifications_total\{outcome="valid",cache="miss"\} (\d+)/) },
+        invalidMiss: value(/tessera_token_verifications_total\{outcome="invalid",cache="miss"\} (\d+)/),
+        timedValid: value(/tessera_token_verification_seconds_count\{outcome="valid"\} (\d+)/),
+      };
+    };
+    const before = await read();
+    for (let i = 0; i < 3; i++) expect((await request(`${server.url}/apis/verify-metrics-api/service-accounts`, { token })).status).toBe(200);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const otherPayload = `${header}.${payload.slice(0, 10)}${payload[10] === 'A' ? 'B' : 'A'}${payload.slice(11)}.${signature}`;
+    for (const forged of [`${token.slice(0, -4)}AAAA`, otherPayload]) {
+      expect((await request(`${server.url}/apis/verify-metrics-api/service-accounts`, { token: forged })).status).toBe(401);
+    }
+    const after = await read();
+    // The first call verifies the signature (a miss, timed); the next two are answered by the cache.
+    expect(after.valid.miss - before.valid.miss).toBe(1);
+    expect(after.valid.hit - before.valid.hit).toBe(2);
+    expect(after.timedValid - before.timedValid).toBe(1);
+    // A forged token is never a cache hit: not with another signature, nor with the cached
+    // token's signature on another payload.
+    expect(after.invalidMiss - before.invalidMiss).toBe(2);
+  });
+
   it('throttles failures per client ID with 429 and Retry-After, without locking out the right secret', async () => {
     const admin = await bootstrap(server, 'throttle-api');
     for (let i = 0; i < 3; i++) {

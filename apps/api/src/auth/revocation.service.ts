@@ -18,6 +18,15 @@ export interface RevocableToken {
   readonly iat: number;
 }
 
+/** The revocation-list keys of one token, built once per verified token rather than per check. */
+export interface RevocationKeys {
+  readonly token: string;
+  readonly secret: string;
+  readonly client: string;
+  /** When the token was issued (ms): our jti carries it; for any other, the end of `iat`'s second. */
+  readonly issuedAt: number;
+}
+
 /**
  * Revocation list. A revocation of a secret or client applies to every token issued at or before
  * it; of a token, to that token. Written to the database in the transaction of the change that
@@ -97,15 +106,22 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     return stamped;
   }
 
-  isRevoked(token: RevocableToken): boolean {
+  keysOf(token: RevocableToken): RevocationKeys {
+    return {
+      token: `token:${token.jti}`,
+      secret: `secret:${token.secret_id}`,
+      client: `client:${token.client_id}`,
+      issuedAt: jtiIssuedAt(token.jti) ?? token.iat * 1000 + 999,
+    };
+  }
+
+  isRevoked(keys: RevocationKeys): boolean {
     if (this.revoked.size === 0) return false;
-    if (this.revoked.has(`token:${token.jti}`)) return true;
-    // Our jti carries the issue time to the millisecond; for any other, assume the end of `iat`'s second.
-    const issuedAt = jtiIssuedAt(token.jti) ?? token.iat * 1000 + 999;
-    const bySecret = this.revoked.get(`secret:${token.secret_id}`);
-    if (bySecret && issuedAt <= bySecret.revokedAt) return true;
-    const byClient = this.revoked.get(`client:${token.client_id}`);
-    return byClient !== undefined && issuedAt <= byClient.revokedAt;
+    if (this.revoked.has(keys.token)) return true;
+    const bySecret = this.revoked.get(keys.secret);
+    if (bySecret && keys.issuedAt <= bySecret.revokedAt) return true;
+    const byClient = this.revoked.get(keys.client);
+    return byClient !== undefined && keys.issuedAt <= byClient.revokedAt;
   }
 
   /** Whether the secret or client was revoked at or after `since` (ms; cached credentials loaded before it are stale). */

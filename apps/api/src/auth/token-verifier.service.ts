@@ -8,12 +8,18 @@ import type { Config } from '../config/env';
 import { Metrics } from '../ops/metrics';
 import { SigningKeysService } from '../tokens/signing-keys.service';
 import type { Principal } from './principal';
-import { RevocationService } from './revocation.service';
+import { RevocationService, type RevocationKeys } from './revocation.service';
 
 const CACHE_LIMIT = 50_000;
 
 /** A verified token is its caller: the claims, and the scopes as a set (built once per token). */
 export type Verification = ({ readonly ok: true } & Principal) | { readonly ok: false; readonly description: string };
+
+interface CachedToken {
+  readonly token: string;
+  readonly verification: Verification & { ok: true };
+  readonly revocation: RevocationKeys;
+}
 
 /**
  * Verifies access tokens with jose: the pinned algorithm, `typ: at+jwt`, our issuer, a known key,
@@ -23,7 +29,11 @@ export type Verification = ({ readonly ok: true } & Principal) | { readonly ok: 
  */
 @Injectable()
 export class TokenVerifier {
-  private readonly cache = new Map<string, Verification & { ok: true }>();
+  /**
+   * Keyed by the token's signature, not the whole token: a lookup hashes the key, and a token is
+   * seven times longer than its signature. The entry keeps the whole token to compare with.
+   */
+  private readonly cache = new Map<string, CachedToken>();
   private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(
@@ -35,29 +45,40 @@ export class TokenVerifier {
   ) {}
 
   async verify(token: string): Promise<Verification> {
+    const signature = token.slice(token.lastIndexOf('.') + 1);
+    const cached = this.cache.get(signature);
+    if (cached !== undefined && cached.token === token) {
+      const result = this.stillValid(cached, signature);
+      this.metrics.countVerification(result.ok, true);
+      return result;
+    }
     const started = performance.now();
-    const cached = this.cache.get(token);
-    const result = await this.check(token, cached);
-    this.metrics.tokenVerification.observe({ outcome: result.ok ? 'valid' : 'invalid', cache: cached ? 'hit' : 'miss' }, (performance.now() - started) / 1000);
+    const checked = await this.verifySignature(token);
+    let result: Verification;
+    if (!checked.ok) result = checked;
+    else {
+      const entry: CachedToken = {
+        token,
+        verification: { ok: true, claims: checked.claims, scopes: new Set(checked.claims.scope.split(' ').filter(Boolean)) },
+        revocation: this.revocations.keysOf(checked.claims),
+      };
+      if (this.cache.size >= CACHE_LIMIT) this.evict(Math.floor(this.clock.now().getTime() / 1000));
+      this.cache.set(signature, entry);
+      result = this.stillValid(entry, signature);
+    }
+    this.metrics.tokenVerification.observe({ outcome: result.ok ? 'valid' : 'invalid' }, (performance.now() - started) / 1000);
+    this.metrics.countVerification(result.ok, false);
     return result;
   }
 
-  private async check(token: string, cached: (Verification & { ok: true }) | undefined): Promise<Verification> {
-    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
-    let verified = cached;
-    if (!verified) {
-      const checked = await this.verifySignature(token);
-      if (!checked.ok) return checked;
-      verified = { ok: true, claims: checked.claims, scopes: new Set(checked.claims.scope.split(' ').filter(Boolean)) };
-      if (this.cache.size >= CACHE_LIMIT) this.evict(nowSeconds);
-      this.cache.set(token, verified);
-    }
-    if (verified.claims.exp <= nowSeconds) {
-      this.cache.delete(token);
+  /** Expiry and revocation, checked on every use of a verified token. */
+  private stillValid(entry: CachedToken, signature: string): Verification {
+    if (entry.verification.claims.exp <= Math.floor(this.clock.now().getTime() / 1000)) {
+      this.cache.delete(signature);
       return { ok: false, description: 'The access token expired.' };
     }
-    if (this.revocations.isRevoked(verified.claims)) return { ok: false, description: 'The access token was revoked.' };
-    return verified;
+    if (this.revocations.isRevoked(entry.revocation)) return { ok: false, description: 'The access token was revoked.' };
+    return entry.verification;
   }
 
   private async verifySignature(token: string): Promise<{ ok: true; claims: AccessTokenClaims } | { ok: false; description: string }> {
@@ -91,12 +112,12 @@ export class TokenVerifier {
 
   /** Drops expired entries, then the oldest half if still full. */
   private evict(nowSeconds: number): void {
-    for (const [token, { claims }] of this.cache) if (claims.exp <= nowSeconds) this.cache.delete(token);
+    for (const [signature, { verification }] of this.cache) if (verification.claims.exp <= nowSeconds) this.cache.delete(signature);
     if (this.cache.size < CACHE_LIMIT) return;
     let drop = this.cache.size / 2;
-    for (const token of this.cache.keys()) {
+    for (const signature of this.cache.keys()) {
       if (drop-- <= 0) break;
-      this.cache.delete(token);
+      this.cache.delete(signature);
     }
   }
 }
