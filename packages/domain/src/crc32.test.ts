@@ -49,4 +49,14 @@ describe('encodeUtf8 against the platform encoder', () => {
       }),
     );
   });
+
+  it('agrees on ASCII, alone or followed by anything (property)', () => {
+    const platform = new (Platform as new () => { encode(s: string): Uint8Array })();
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)) }), fc.string({ unit: 'binary' }), (ascii, rest) => {
+        expect([...encodeUtf8(ascii)]).toEqual([...platform.encode(ascii)]);
+        expect([...encodeUtf8(ascii + rest)]).toEqual([...platform.encode(ascii + rest)]);
+      }),
+    );
+  });
 });

@@ -3,6 +3,17 @@
  * Lone surrogates become U+FFFD, like TextEncoder.
  */
 export function encodeUtf8(text: string): Uint8Array {
+  // Secrets, ids and most names are ASCII: one byte per character, no intermediate array.
+  const ascii = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return encodeAny(text);
+    ascii[i] = code;
+  }
+  return ascii;
+}
+
+function encodeAny(text: string): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);

@@ -54,10 +54,17 @@ function decodeBasic(encoded: string): { clientId: string; clientSecret: string 
   const colon = text.indexOf(':');
   if (colon <= 0) return null;
   try {
-    const clientId = decodeURIComponent(text.slice(0, colon).replace(/\+/g, ' '));
-    const clientSecret = decodeURIComponent(text.slice(colon + 1).replace(/\+/g, ' '));
+    const clientId = formUrlDecode(text.slice(0, colon));
+    const clientSecret = formUrlDecode(text.slice(colon + 1));
     return clientSecret.length > 0 ? { clientId, clientSecret } : null;
   } catch {
     return null;
   }
+}
+
+/** application/x-www-form-urlencoded decoding of one value; throws URIError on a bad escape. */
+function formUrlDecode(value: string): string {
+  // Generated client IDs and secrets contain neither: skip building two new strings.
+  if (!value.includes('%') && !value.includes('+')) return value;
+  return decodeURIComponent(value.replace(/\+/g, ' '));
 }
