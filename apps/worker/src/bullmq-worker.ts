@@ -1,6 +1,5 @@
 import { DeliveryJob, ExpiryScanJob, QUEUE_NAMES } from '@tessera/contracts';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import type { WorkerLog } from './embedded-worker';
 import { handleDelivery, type DeliveryDependencies } from './handlers/delivery.handler';
 import { handleExpiryScan } from './handlers/expiry-scan.handler';
 
@@ -23,7 +22,6 @@ export class BullmqWorker {
     private readonly connection: ConnectionOptions,
     private readonly deps: DeliveryDependencies,
     private readonly intervalMs: number,
-    private readonly log: WorkerLog,
     /** Redis key prefix of the queues (BullMQ's default `bull`); lets tests use their own. */
     private readonly prefix = 'bull',
   ) {
@@ -36,7 +34,7 @@ export class BullmqWorker {
     await schedule();
     // Redis may restart empty (it keeps no state Tessera needs): put the schedule back regularly.
     this.scheduleTimer = setInterval(() => {
-      schedule().catch((error: unknown) => this.log.warn(`Re-creating the scan schedule failed: ${String(error)}`));
+      schedule().catch((error: unknown) => this.deps.log.warn(`Re-creating the scan schedule failed: ${String(error)}`));
     }, Math.max(this.intervalMs, 60_000));
     this.scheduleTimer.unref();
     const enqueue = async (job: DeliveryJob): Promise<void> => {
@@ -48,7 +46,7 @@ export class BullmqWorker {
         async (job) => {
           const payload = ExpiryScanJob.parse({ scheduledAt: new Date(job.timestamp).toISOString(), ...job.data });
           const result = await handleExpiryScan(payload, { ...this.deps, deliveries: { enqueue } });
-          if (result.notices > 0) this.log.info(`Expiry scan: ${result.notices} new notice(s), ${result.enqueued} delivery attempt(s)`);
+          if (result.notices > 0) this.deps.log.info(`Expiry scan: ${result.notices} new notice(s), ${result.enqueued} delivery attempt(s)`);
           return result;
         },
         { connection: this.connection, prefix: this.prefix, concurrency: 1 },
@@ -58,13 +56,13 @@ export class BullmqWorker {
         async (job) => {
           const payload = DeliveryJob.parse(job.data);
           const outcome = await handleDelivery(payload, this.deps);
-          if (outcome === 'retry' || outcome === 'failed') this.log.warn(`Delivery of ${payload.eventId} to ${payload.channelId}: ${outcome} (see the delivery table)`);
+          if (outcome === 'retry' || outcome === 'failed') this.deps.log.warn(`Delivery of ${payload.eventId} to ${payload.channelId}: ${outcome} (see the delivery table)`);
           return outcome;
         },
         { connection: this.connection, prefix: this.prefix, concurrency: 8 },
       ),
     );
-    for (const worker of this.workers) worker.on('failed', (job, error) => this.log.warn(`Job ${job?.name ?? '?'} failed: ${error.message}`));
+    for (const worker of this.workers) worker.on('failed', (job, error) => this.deps.log.warn(`Job ${job?.name ?? '?'} failed: ${error.message}`));
   }
 
   async stop(): Promise<void> {

@@ -10,11 +10,6 @@ export interface ScanSummary {
   readonly failed: number;
 }
 
-export interface WorkerLog {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
 /**
  * Embedded mode's transport: the same handlers as the BullMQ workers, run inside the API process
  * on a timer (the expiry scan, which also re-offers due retries) and an in-process queue
@@ -33,12 +28,11 @@ export class EmbeddedWorker {
   constructor(
     private readonly deps: DeliveryDependencies,
     private readonly intervalMs: number,
-    private readonly log: WorkerLog,
     private readonly concurrency = 4,
   ) {}
 
   start(): void {
-    const scan = () => void this.scan().catch((error: unknown) => this.log.warn(`Expiry scan failed: ${String(error)}`));
+    const scan = () => void this.scan().catch((error: unknown) => this.deps.log.warn(`Expiry scan failed: ${String(error)}`));
     this.timer = setInterval(scan, this.intervalMs);
     this.timer.unref();
     setTimeout(scan, Math.min(1_000, this.intervalMs)).unref();
@@ -69,7 +63,7 @@ export class EmbeddedWorker {
   private scan(): Promise<number> {
     this.scanning ??= handleExpiryScan({ scheduledAt: this.deps.clock.now().toISOString() }, { ...this.deps, deliveries: { enqueue: async (job) => this.offer(job) } })
       .then((result) => {
-        if (result.notices > 0) this.log.info(`Expiry scan: ${result.notices} new notice(s), ${result.enqueued} delivery attempt(s)`);
+        if (result.notices > 0) this.deps.log.info(`Expiry scan: ${result.notices} new notice(s), ${result.enqueued} delivery attempt(s)`);
         return result.notices;
       })
       .finally(() => {
@@ -93,11 +87,11 @@ export class EmbeddedWorker {
       const run = handleDelivery(job, this.deps)
         .then((outcome) => {
           this.outcomes[outcome] += 1;
-          if (outcome === 'retry' || outcome === 'failed') this.log.warn(`Delivery of ${job.eventId} to ${job.channelId}: ${outcome} (see the delivery table)`);
+          if (outcome === 'retry' || outcome === 'failed') this.deps.log.warn(`Delivery of ${job.eventId} to ${job.channelId}: ${outcome} (see the delivery table)`);
         })
         .catch((error: unknown) => {
           this.outcomes.failed += 1;
-          this.log.warn(`Delivery failed: ${String(error)}`);
+          this.deps.log.warn(`Delivery failed: ${String(error)}`);
         })
         .finally(() => {
           this.inFlight.delete(key);

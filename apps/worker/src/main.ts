@@ -34,10 +34,10 @@ async function main(): Promise<void> {
       random: (n) => randomBytes(n),
       mailer: config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null,
       openSecret: (sealed) => encryption.decrypt(sealed),
+      log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
       allowPrivateNetworks: config.allowPrivateNetworks,
     },
     config.scanIntervalSeconds * 1000,
-    { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
   );
   await worker.start();
   logger.info(`Tessera worker started (scan every ${config.scanIntervalSeconds} s)`);

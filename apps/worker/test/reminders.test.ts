@@ -64,6 +64,8 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
   let expiresAt: Date;
   let deps: Parameters<typeof handleDelivery>[1];
   const queued: DeliveryJob[] = [];
+  /** What the handlers and workers logged as warnings. */
+  const warnings: string[] = [];
   const queue = { enqueue: async (job: DeliveryJob) => void queued.push(job) };
 
   /** Runs a scan and delivers everything it queued, like a transport would. */
@@ -101,7 +103,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     webhook = await startWebhookSink();
     mail = await startMailSink();
     // The sinks listen on 127.0.0.1: private networks allowed here (the default refuses them).
-    deps = { store, clock, random, mailer: createMailer(mail.url, 'Tessera <tessera@test>'), openSecret: (s) => sealer.decrypt(s), allowPrivateNetworks: true };
+    deps = { store, clock, random, mailer: createMailer(mail.url, 'Tessera <tessera@test>'), openSecret: (s) => sealer.decrypt(s), log: { info: () => {}, warn: (m) => warnings.push(m) }, allowPrivateNetworks: true };
     const account = createServiceAccount({ api: 'shop', name: 'billing job', scopes: ['orders:read'] }, start, random);
     if (!account.ok) throw account.error;
     expiresAt = new Date(start.getTime() + 5 * DAY);
@@ -195,7 +197,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     const secret = await addExpiringSecret('queue job', 2);
     const url = new URL(REDIS_URL);
     const before = webhook.requests.length;
-    const worker = new BullmqWorker({ host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, deps, 500, { info: () => {}, warn: () => {} }, `tessera-test-${randomBytes(4).toString('hex')}`);
+    const worker = new BullmqWorker({ host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, deps, 500, `tessera-test-${randomBytes(4).toString('hex')}`);
     await worker.start();
     try {
       await vi.waitFor(() => expect(webhook.requests.slice(before).map((r) => JSON.parse(r.body).data.secretId)).toContain(secret.id), { timeout: 15_000, interval: 200 });
@@ -207,7 +209,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
 
   it('runs embedded: the timer scans and delivers in-process', async () => {
     const secret = await addExpiringSecret('embedded job', 3);
-    const worker = new EmbeddedWorker(deps, 200, { info: () => {}, warn: () => {} });
+    const worker = new EmbeddedWorker(deps, 200);
     worker.start();
     try {
       await vi.waitFor(() => expect(webhook.requests.map((r) => JSON.parse(r.body).data.secretId)).toContain(secret.id), { timeout: 10_000, interval: 100 });
@@ -257,7 +259,11 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     // A previous secret sealed under another pepper (rotated after a pepper change) cannot sign:
     // the current one signs alone, and the notice still goes out.
     await rotate(new KeyEncryption(randomBytes(32), 'webhook-secret-encryption').encrypt(signingSecret), 3_600_000);
+    warnings.length = 0;
     const repeppered = await deliver('after a pepper change');
     expect(repeppered.given).toEqual([repeppered.expected(next)]);
+    // …and the operator is told why, naming the channel (never a secret).
+    expect(warnings).toEqual([expect.stringContaining(`Webhook channel ${channel.id}: its previous signing secret cannot be decrypted`)]);
+    expect(warnings.join('\n')).not.toContain(signingSecret);
   });
 });

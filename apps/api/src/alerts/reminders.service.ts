@@ -24,9 +24,16 @@ export class RemindersService implements OnApplicationBootstrap, BeforeApplicati
   ) {
     const { smtpUrl, mailFrom, scanIntervalSeconds } = config.alerts;
     this.worker = new EmbeddedWorker(
-      { store, clock, random, mailer: smtpUrl ? createMailer(smtpUrl, mailFrom) : null, openSecret: (sealed) => secrets.decrypt(sealed), allowPrivateNetworks: config.alerts.allowPrivateNetworks },
+      {
+        store,
+        clock,
+        random,
+        mailer: smtpUrl ? createMailer(smtpUrl, mailFrom) : null,
+        openSecret: (sealed) => secrets.decrypt(sealed),
+        log: { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
+        allowPrivateNetworks: config.alerts.allowPrivateNetworks,
+      },
       scanIntervalSeconds * 1000,
-      { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
     );
   }
 

@@ -3,7 +3,7 @@ import { newId, type Clock, type RandomBytes } from '@tessera/domain';
 import type { AlertChannelRow, EventRow, NotificationRow, Store } from '@tessera/store';
 import { createHmac } from 'node:crypto';
 import { PrivateDestinationError, postWebhook, type Resolver } from './destination';
-import type { Mailer, SecretOpener } from './ports';
+import type { Mailer, SecretOpener, WorkerLog } from './ports';
 
 /** Attempts before a delivery is given up. */
 export const MAX_ATTEMPTS = 8;
@@ -18,6 +18,7 @@ export interface DeliveryDependencies {
   /** Null when no SMTP server is configured: e-mail deliveries then fail with that reason. */
   readonly mailer: Mailer | null;
   readonly openSecret: SecretOpener;
+  readonly log: WorkerLog;
   /** Allow webhooks to loopback and private addresses (default: refused, against SSRF). */
   readonly allowPrivateNetworks?: boolean;
   /** How webhook host names are resolved (default: the system resolver). */
@@ -88,6 +89,7 @@ async function send(notification: NotificationRow, channel: AlertChannelRow, dep
         signatures.push(sign(channel.previousEncryptedSecret));
       } catch {
         // Sealed under an earlier pepper (rotated after a pepper change): the current one signs alone.
+        deps.log.warn(`Webhook channel ${channel.id}: its previous signing secret cannot be decrypted (sealed under another pepper?); signing with the current secret only until the overlap ends.`);
       }
     }
     const status = await postWebhook(channel.target, {

@@ -17,5 +17,11 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
+/** Where the workers and handlers say what happened (pino in the worker, Nest's logger when embedded). */
+export interface WorkerLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
 /** Reads back a webhook channel's signing secret (stored encrypted). */
 export type SecretOpener = (sealed: string) => string;
