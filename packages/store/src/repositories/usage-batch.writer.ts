@@ -74,21 +74,27 @@ export class UsageBatchWriter {
     await client.query('begin');
     try {
       if (e.length > 0) {
-        // One statement for the whole batch: the columns as arrays, unnested.
+        // One statement and one JSON parameter for the whole batch: JSON.stringify runs in V8's
+        // native code, where the driver would escape every element of ten arrays in JavaScript.
         await client.query(
           `insert into event (${EVENT_COLUMNS})
-           select * from unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::varchar[], $9::jsonb[], $10::timestamptz[])`,
+           select ${EVENT_COLUMNS} from jsonb_to_recordset($1::jsonb) as r(id varchar, api varchar, type varchar, occurred_at timestamptz,
+             actor jsonb, source jsonb, subject jsonb, account_id varchar, data jsonb, published_at timestamptz)`,
           [
-            e.map((r) => r.id),
-            e.map((r) => r.api),
-            e.map((r) => r.type),
-            e.map((r) => r.occurredAt),
-            e.map((r) => JSON.stringify(r.actor)),
-            e.map((r) => JSON.stringify(r.source)),
-            e.map((r) => JSON.stringify(r.subject)),
-            e.map((r) => r.accountId),
-            e.map((r) => JSON.stringify(r.data)),
-            e.map((r) => r.publishedAt),
+            JSON.stringify(
+              e.map((r) => ({
+                id: r.id,
+                api: r.api,
+                type: r.type,
+                occurred_at: r.occurredAt,
+                actor: r.actor,
+                source: r.source,
+                subject: r.subject,
+                account_id: r.accountId,
+                data: r.data,
+                published_at: r.publishedAt,
+              })),
+            ),
           ],
         );
       }
