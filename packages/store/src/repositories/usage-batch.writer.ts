@@ -76,10 +76,10 @@ export class UsageBatchWriter {
       if (e.length > 0) {
         // One statement and one JSON parameter for the whole batch: JSON.stringify runs in V8's
         // native code, where the driver would escape every element of ten arrays in JavaScript.
+        // The table's own row type gives each field its column type.
         await client.query(
           `insert into event (${EVENT_COLUMNS})
-           select ${EVENT_COLUMNS} from jsonb_to_recordset($1::jsonb) as r(id varchar, api varchar, type varchar, occurred_at timestamptz,
-             actor jsonb, source jsonb, subject jsonb, account_id varchar, data jsonb, published_at timestamptz)`,
+           select ${EVENT_COLUMNS} from jsonb_populate_recordset(null::event, $1::jsonb)`,
           [
             JSON.stringify(
               e.map((r) => ({
