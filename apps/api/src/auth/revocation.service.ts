@@ -18,6 +18,11 @@ export interface RevocableToken {
   readonly iat: number;
 }
 
+/** The key of a revocation, in the list and as the row's id: `kind:value`. */
+function revocationKey(kind: RevocationKind, value: string): string {
+  return `${kind}:${value}`;
+}
+
 /** The revocation-list keys of one token, built once per verified token rather than per check. */
 export interface RevocationKeys {
   readonly token: string;
@@ -70,7 +75,7 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   async record(tx: StoreSession, kind: RevocationKind, value: string, api: string): Promise<Invalidation> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + (MAX_TOKEN_LIFETIME_SECONDS + 60) * 1000);
-    const row: RevocationRow = { id: `${kind}:${value}`, kind, value, api, revokedAt: now, expiresAt };
+    const row: RevocationRow = { id: revocationKey(kind, value), kind, value, api, revokedAt: now, expiresAt };
     await tx.revocations.upsert(row);
     return toMessage(row);
   }
@@ -99,7 +104,7 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     const revokedAt = Math.max(message.revokedAt, this.clock.now().getTime());
     const stamped = { ...message, revokedAt };
     try {
-      await this.store.session().revocations.restamp(`${message.kind}:${message.value}`, new Date(revokedAt));
+      await this.store.session().revocations.restamp(revocationKey(message.kind, message.value), new Date(revokedAt));
     } catch (error) {
       this.logger.warn(`Re-stamping a revocation failed (it stays at its transaction's time): ${String(error)}`);
     }
@@ -108,9 +113,9 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
 
   keysOf(token: RevocableToken): RevocationKeys {
     return {
-      token: `token:${token.jti}`,
-      secret: `secret:${token.secret_id}`,
-      client: `client:${token.client_id}`,
+      token: revocationKey('token', token.jti),
+      secret: revocationKey('secret', token.secret_id),
+      client: revocationKey('client', token.client_id),
       issuedAt: jtiIssuedAt(token.jti) ?? token.iat * 1000 + 999,
     };
   }
@@ -127,8 +132,8 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   /** Whether the secret or client was revoked at or after `since` (ms; cached credentials loaded before it are stale). */
   revokedSince(secretId: string, clientId: string, since: number): boolean {
     if (this.revoked.size === 0) return false;
-    const bySecret = this.revoked.get(`secret:${secretId}`);
-    const byClient = this.revoked.get(`client:${clientId}`);
+    const bySecret = this.revoked.get(revocationKey('secret', secretId));
+    const byClient = this.revoked.get(revocationKey('client', clientId));
     return (bySecret !== undefined && bySecret.revokedAt >= since) || (byClient !== undefined && byClient.revokedAt >= since);
   }
 
@@ -153,7 +158,7 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
 
   private apply(message: Invalidation): void {
     if (message.type !== 'revoked') return;
-    const key = `${message.kind}:${message.value}`;
+    const key = revocationKey(message.kind, message.value);
     const existing = this.revoked.get(key);
     if (!existing || existing.revokedAt < message.revokedAt) {
       this.revoked.set(key, { revokedAt: message.revokedAt, expiresAt: message.expiresAt });
