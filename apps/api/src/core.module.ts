@@ -38,7 +38,10 @@ async function createStore(config: Config): Promise<Store> {
       throw new PendingMigrationsError(pending);
     }
   }
-  return new Store(orm);
+  const store = new Store(orm);
+  const logger = new Logger('Store');
+  await store.checkpointInBackground({ onProblem: (message) => logger.warn(message) });
+  return store;
 }
 
 /** Starts what needs the database, and stops everything in order: flush events, then close. */

@@ -14,3 +14,4 @@ export * from './repositories/secret.repository';
 export * from './repositories/service-account.repository';
 export * from './repositories/signing-key.repository';
 export * from './repositories/usage-batch.writer';
+export * from './wal-checkpointer';

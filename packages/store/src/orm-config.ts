@@ -57,6 +57,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
   return orm;
 }
 
+/** Whether `orm` talks to SQLite (rather than PostgreSQL). */
+export function isSqlite(orm: MikroORM): boolean {
+  return (orm.config.get('driver')?.name ?? '').toLowerCase().includes('sqlite');
+}
+
 /** Applies pending migrations; returns the names applied. */
 export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();

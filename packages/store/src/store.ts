@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { isSqlite } from './orm-config';
 import { AlertChannelRepository } from './repositories/alert-channel.repository';
 import { ApiRepository } from './repositories/api.repository';
 import { NotificationRepository } from './repositories/notification.repository';
@@ -9,6 +10,7 @@ import { SecretRepository } from './repositories/secret.repository';
 import { ServiceAccountRepository } from './repositories/service-account.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { UsageBatchWriter, type UsageBatch } from './repositories/usage-batch.writer';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 
 /** The repositories over one unit of work (a forked entity manager, maybe in a transaction). */
 export class StoreSession {
@@ -38,6 +40,7 @@ export class StoreSession {
 /** Entry point of persistence: reads in a fresh session, writes in one transaction. */
 export class Store {
   private readonly usage: UsageBatchWriter;
+  private checkpointer: WalCheckpointer | null = null;
 
   constructor(readonly orm: MikroORM) {
     this.usage = new UsageBatchWriter(orm);
@@ -75,12 +78,24 @@ export class Store {
     }
   }
 
+  /**
+   * On a SQLite file, moves WAL checkpoints from the commits that trigger them to a background
+   * thread (see WalCheckpointer); a no-op on PostgreSQL and in-memory databases. For the long-running
+   * server, whose request path must not stall while the log is copied.
+   */
+  async checkpointInBackground(options: WalCheckpointerOptions = {}): Promise<void> {
+    const path = this.orm.config.get('dbName');
+    if (!isSqlite(this.orm) || !path || path === ':memory:' || this.checkpointer) return;
+    this.checkpointer = await WalCheckpointer.start(this.orm, path, options);
+  }
+
   /** Whether the database answers. */
   async ping(): Promise<boolean> {
     return this.orm.isConnected();
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     await this.orm.close(true);
   }
 }

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { EventRow } from '../entities';
+import { isSqlite } from '../orm-config';
 
 /** One batch of high-volume authentication records: events and last-used times. */
 export interface UsageBatch {
@@ -42,7 +43,7 @@ export class UsageBatchWriter {
     const client = (this.orm.em.getConnection() as unknown as { getKnex(): { client: KnexClientLike } }).getKnex().client;
     const connection = await client.acquireConnection();
     try {
-      if ((this.orm.config.get('driver')?.name ?? '').toLowerCase().includes('sqlite')) this.writeSqlite(connection as SqliteDatabase, batch);
+      if (isSqlite(this.orm)) this.writeSqlite(connection as SqliteDatabase, batch);
       else await this.writePostgres(connection as PgClient, batch);
     } finally {
       await client.releaseConnection(connection);
