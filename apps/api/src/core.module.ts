@@ -38,10 +38,7 @@ async function createStore(config: Config): Promise<Store> {
       throw new PendingMigrationsError(pending);
     }
   }
-  const store = new Store(orm);
-  const logger = new Logger('Store');
-  await store.checkpointInBackground({ onProblem: (message) => logger.warn(message) });
-  return store;
+  return new Store(orm);
 }
 
 /** Starts what needs the database, and stops everything in order: flush events, then close. */

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
+import { Store } from '@tessera/store';
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -113,5 +114,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     }
     done(null, fields);
   });
+  // The server's audit batches must not stall requests while SQLite copies its log; the CLI's
+  // few statements leave that to SQLite.
+  await app.get(Store).checkpointInBackground({ onProblem: (message) => logger.warn(message) });
   return app;
 }

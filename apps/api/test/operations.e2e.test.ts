@@ -1,5 +1,8 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +90,26 @@ describe('operations', () => {
     expect(metrics.text).toContain('tessera_token_verification_seconds');
     expect(metrics.text).not.toContain(admin.clientId);
     expect(metrics.text).not.toContain(admin.clientSecret);
+  });
+
+  it('copies SQLite\'s log into the database file in the background, without waiting for a large log', async () => {
+    const admin = await bootstrap(server, 'checkpoint-api');
+    const path = db.url.slice('sqlite:'.length);
+    await tokenFor(server, admin.clientId, admin.clientSecret);
+    // The database file alone, without its -wal: what has been checkpointed. A few events are far
+    // from SQLite's own threshold (1,000 log pages), so only the server's background thread puts
+    // them there.
+    const checkpointedEvents = async () => {
+      const copy = join(mkdtempSync(join(tmpdir(), 'tessera-copy-')), 'copy.sqlite');
+      copyFileSync(path, copy);
+      const connection = new Database(copy, { readonly: true });
+      try {
+        return (connection.prepare("select count(*) as n from event where api = 'checkpoint-api' and type = 'token.issued'").get() as { n: number }).n;
+      } finally {
+        connection.close();
+      }
+    };
+    await expect.poll(checkpointedEvents, { timeout: 5_000, interval: 100 }).toBe(1);
   });
 
   it('counts bearer verifications by outcome and cache, and times only the signature checks', async () => {
