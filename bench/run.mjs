@@ -94,7 +94,7 @@ function baseEnv(extra) {
  */
 function tesseraNodeFlags() {
   const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const command = start.match(/exec node ((?:--[a-z-]+=\S+ )*)apps\/api\/dist\/main\.js/);
+  const command = start.match(/exec node ((?:--[a-z-]+(?:=\S+)? )*)apps\/api\/dist\/main\.js/);
   if (!command) throw new Error(`cannot find the node command in the "start" script: ${start}`);
   return command[1].split(' ').filter(Boolean);
 }

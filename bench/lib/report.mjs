@@ -156,7 +156,7 @@ function readingSection(results) {
     );
   }
   out.push(
-    '- The protected route goes through NestJS (router, guard, pipes) and passport (passport-http-bearer) before it answers; verification itself is cached (see docs/architecture.md). Measured with `--trace-gc-nvp` (2026-11-28): with passport\'s callback chain in the guard, about 13% of what a request allocates outlives the next young-generation collection and is promoted (0% for the same guard calling the strategy\'s `validate` directly, and for a plain NestJS route), so with Node\'s default 16 MB semi-space garbage collection takes a large share of each call. `npm start` therefore runs Tessera with a 64 MB semi-space (docs/decisions.md).',
+    '- The protected route goes through NestJS (router, guard, pipes) and passport (passport-http-bearer) before it answers; verification itself is cached (see docs/architecture.md). Measured with `--trace-gc-nvp` (2026-11-28): with passport\'s callback chain in the guard, about 13% of what a request allocates outlives the next young-generation collection and is promoted (0% for the same guard calling the strategy\'s `validate` directly, and for a plain NestJS route), so with Node\'s default 16 MB semi-space garbage collection takes a large share of each call. `npm start` therefore runs Tessera with a 64 MB semi-space, and without V8\'s allocation-site pretenuring, which after the issuance rounds made every protected call\'s scavenge copy megabytes (p99 39 ms instead of 9.5 ms on the same process; docs/decisions.md).',
     '',
   );
   return out;

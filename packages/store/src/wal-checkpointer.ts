@@ -70,8 +70,8 @@ export interface WalCheckpointerOptions {
  *
  * By default SQLite checkpoints within the commit that grows the write-ahead log past 1,000
  * pages: that commit copies the log into the database file and syncs both, and while it does the
- * process answers nothing (measured on this project's audit batches: up to 19 ms, about a third
- * of a batch's write time). The server turns those automatic checkpoints off on its connection
+ * process answers nothing (measured on this project's audit batches: up to 19 ms, about a
+ * quarter of a batch's write time). The server turns those automatic checkpoints off on its connection
  * and runs passive checkpoints from a worker thread with a connection of its own; a passive
  * checkpoint never blocks the server's reads or writes. Should the thread fail, the connection
  * goes back to SQLite's automatic checkpoints, so the log never grows without bound.
