@@ -443,6 +443,8 @@ function machine() {
     tesseraNodeFlags: TESSERA_NODE_FLAGS.join(' '),
     loadAverage: os.loadavg().map((n) => n.toFixed(2)).join(' '),
     commit: safe(() => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()),
+    // Tracked files changed since that commit: the numbers are not the commit's alone.
+    uncommitted: safe(() => execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== ''),
     postgres: safe(() => execFileSync('psql', [`${PG_SERVER}/test`, '-tAc', 'SHOW server_version'], { encoding: 'utf8' }).trim()),
     redis: safe(() => execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'INFO', 'server'], { encoding: 'utf8' }).match(/redis_version:(\S+)/)?.[1]),
     versions: {},

@@ -170,7 +170,7 @@ export function renderMarkdown(results) {
     '',
     '<!-- Written by `npm run bench` (bench/run.mjs). Do not edit by hand: run it again. -->',
     '',
-    `Run on ${results.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC at commit \`${m.commit}\`${quick ? ` — **quick run** (BENCH_ROUNDS=${s.rounds}, BENCH_DURATION=${s.duration}, BENCH_WARMUP=${s.warmup}), numbers are indicative only` : ''}.`,
+    `Run on ${results.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC at commit \`${m.commit}\`${m.uncommitted === true ? ' with uncommitted changes' : ''}${quick ? ` — **quick run** (BENCH_ROUNDS=${s.rounds}, BENCH_DURATION=${s.duration}, BENCH_WARMUP=${s.warmup}), numbers are indicative only` : ''}.`,
     '',
     '## Machine',
     '',
