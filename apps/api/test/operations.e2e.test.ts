@@ -1,10 +1,10 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, createSqliteDatabase, sql, type TestDatabase } from './support/databases';
 import { request } from './support/http';
@@ -99,8 +99,8 @@ describe('operations', () => {
     // The database file alone, without its -wal: what has been checkpointed. A few events are far
     // from SQLite's own threshold (1,000 log pages), so only the server's background thread puts
     // them there.
+    const copy = join(mkdtempSync(join(tmpdir(), 'tessera-copy-')), 'copy.sqlite');
     const checkpointedEvents = async () => {
-      const copy = join(mkdtempSync(join(tmpdir(), 'tessera-copy-')), 'copy.sqlite');
       copyFileSync(path, copy);
       const connection = new Database(copy, { readonly: true });
       try {
@@ -110,6 +110,7 @@ describe('operations', () => {
       }
     };
     await expect.poll(checkpointedEvents, { timeout: 5_000, interval: 100 }).toBe(1);
+    rmSync(dirname(copy), { recursive: true, force: true });
   });
 
   it('counts bearer verifications by outcome and cache, and times only the signature checks', async () => {

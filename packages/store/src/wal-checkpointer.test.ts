@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -93,6 +93,30 @@ describe('WAL checkpoints on a background thread', () => {
     await (checkpointer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await expect.poll(() => autocheckpoint(orm)).toBe(1000);
     expect(problems).toEqual([expect.stringMatching(/^SQLite checkpoints are back in the commits that need them: the checkpoint thread exited/)]);
+  });
+
+  it('ends the thread and turns automatic checkpoints back on when checkpoints keep failing', async () => {
+    const { orm, path } = await sqliteFile();
+    // A driver whose checkpoints fail after the first one, as on a full disk.
+    const driver = join(mkdtempSync(join(tmpdir(), 'tessera-driver-')), 'failing-driver.js');
+    writeFileSync(
+      driver,
+      `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+       module.exports = class extends Database {
+         pragma(source, options) {
+           if (source.startsWith('wal_checkpoint') && (this.checkpoints = (this.checkpoints || 0) + 1) > 1) {
+             throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' });
+           }
+           return super.pragma(source, options);
+         }
+       };`,
+    );
+    const problems: string[] = [];
+    const checkpointer = await WalCheckpointer.start(orm, path, { driver, intervalMs: 10, onProblem: (m) => problems.push(m) });
+    expect(checkpointer).not.toBeNull();
+    expect(await autocheckpoint(orm)).toBe(0);
+    await expect.poll(() => autocheckpoint(orm)).toBe(1000);
+    expect(problems).toEqual(['SQLite checkpoints are back in the commits that need them: checkpoints failed 3 times in a row: disk I/O error']);
   });
 
   it('is started by the store for a SQLite file and stopped when the store closes', async () => {

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** How often the background thread copies the write-ahead log into the database file. */
@@ -9,12 +10,15 @@ const STOP_TIMEOUT_MS = 5_000;
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 /** Once fully copied, the WAL file is cut back to this size (it is reused from the start). */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Checkpoints failing this many times in a row end the thread: SQLite then checkpoints itself. */
+const MAX_FAILURES_IN_A_ROW = 3;
 
 /**
  * The thread's code. Plain CommonJS evaluated by the worker, so it runs the same from the built
  * package and from the test runner's sources. A passive checkpoint never waits for and never
- * blocks a reader or a writer; SQLITE_BUSY (another connection is checkpointing, such as the
- * CLI's) just means this round is somebody else's.
+ * blocks a reader or a writer; when another connection is checkpointing (the CLI's), it answers
+ * busy and this round is that connection's. Checkpoints that keep failing (a full disk, an I/O
+ * error) end the thread, so that the server's connection goes back to checkpointing itself.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -28,15 +32,17 @@ try {
   parentPort.postMessage({ kind: 'failed', message: String(error && error.message || error) });
   process.exit(1);
 }
-let reported = false;
+let failures = 0;
 const checkpoint = () => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    failures = 0;
     parentPort.postMessage({ kind: 'checkpointed', log: result.log, checkpointed: result.checkpointed });
   } catch (error) {
-    if (error && error.code === 'SQLITE_BUSY') return;
-    if (!reported) parentPort.postMessage({ kind: 'error', message: String(error && error.message || error) });
-    reported = true;
+    failures += 1;
+    if (failures < workerData.maxFailures) return;
+    parentPort.postMessage({ kind: 'failed', message: String(error && error.message || error) });
+    process.exit(1);
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
@@ -50,18 +56,14 @@ parentPort.on('message', (message) => {
 parentPort.postMessage({ kind: 'ready' });
 `;
 
-type WorkerMessage =
-  | { kind: 'ready' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'error'; message: string }
-  | { kind: 'checkpointed'; log: number; checkpointed: number };
+type WorkerMessage = { kind: 'ready' } | { kind: 'failed'; message: string } | { kind: 'checkpointed'; log: number; checkpointed: number };
 
 export interface WalCheckpointerOptions {
   /** Milliseconds between two checkpoints (default 500). */
   readonly intervalMs?: number;
-  /** Told, once per cause, when checkpoints cannot run in the background. Never given SQL data. */
+  /** Told when checkpoints cannot run, or stop running, in the background. Never given SQL data. */
   readonly onProblem?: (message: string) => void;
-  /** The better-sqlite3 module the thread loads (default: the one this package resolves). */
+  /** The better-sqlite3 module the thread loads (default: the one the ORM's connection uses). */
   readonly driver?: string;
 }
 
@@ -94,38 +96,43 @@ export class WalCheckpointer {
    */
   static async start(orm: MikroORM, path: string, options: WalCheckpointerOptions = {}): Promise<WalCheckpointer | null> {
     const onProblem = options.onProblem ?? (() => {});
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        driver: options.driver ?? require.resolve('better-sqlite3'),
-        path,
-        intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
-        sizeLimit: WAL_SIZE_LIMIT_BYTES,
-      },
-    });
-    const checkpointer = new WalCheckpointer(orm, worker, onProblem);
-    const started = await new Promise<string | null>((resolve) => {
-      checkpointer.starting = resolve;
-      worker.on('message', (message: WorkerMessage) => checkpointer.received(message));
-      worker.on('error', (error) => checkpointer.failed(error.message));
-      worker.on('exit', (code) => checkpointer.failed(`the checkpoint thread exited with code ${code}`));
-    });
-    if (started !== null) {
-      checkpointer.stopped = true;
-      await worker.terminate();
-      onProblem(`SQLite checkpoints stay in the commits that need them: ${started}`);
+    let worker: Worker | null = null;
+    try {
+      worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: {
+          driver: options.driver ?? ormDriver(),
+          path,
+          intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
+          sizeLimit: WAL_SIZE_LIMIT_BYTES,
+          maxFailures: MAX_FAILURES_IN_A_ROW,
+        },
+      });
+      const checkpointer = new WalCheckpointer(orm, worker, onProblem);
+      const started = await new Promise<string | null>((resolve) => {
+        checkpointer.starting = resolve;
+        worker!.on('message', (message: WorkerMessage) => checkpointer.received(message));
+        worker!.on('error', (error) => checkpointer.failed(error.message));
+        worker!.on('exit', (code) => checkpointer.failed(`the checkpoint thread exited with code ${code}`));
+      });
+      if (started !== null) throw new Error(started);
+      await checkpointer.setAutocheckpoint(0);
+      if (checkpointer.stopped) {
+        // The thread died in between, and failed() ran before the line above: undo it.
+        await checkpointer.setAutocheckpoint(SQLITE_AUTOCHECKPOINT_PAGES);
+        return null;
+      }
+      await orm.em.getConnection().execute(`pragma journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      // The thread must not keep a process alive that has nothing else to do.
+      worker.unref();
+      return checkpointer;
+    } catch (error) {
+      worker?.removeAllListeners();
+      await worker?.terminate();
+      await orm.em.getConnection().execute(`pragma wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
+      onProblem(`SQLite checkpoints stay in the commits that need them: ${error instanceof Error ? error.message : String(error)}`);
       return null;
     }
-    await checkpointer.setAutocheckpoint(0);
-    if (checkpointer.stopped) {
-      // The thread died in between, and failed() ran before the line above: undo it.
-      await checkpointer.setAutocheckpoint(SQLITE_AUTOCHECKPOINT_PAGES);
-      return null;
-    }
-    await orm.em.getConnection().execute(`pragma journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-    // The thread must not keep a process alive that has nothing else to do.
-    worker.unref();
-    return checkpointer;
   }
 
   /** What the last checkpoint found: WAL frames, and how many of them are in the database file. */
@@ -150,7 +157,7 @@ export class WalCheckpointer {
       return;
     }
     if (message.kind === 'checkpointed') this.lastProgress = { log: message.log, checkpointed: message.checkpointed };
-    else if (message.kind === 'error') this.onProblem(`A background SQLite checkpoint failed (retried every interval): ${message.message}`);
+    else if (message.kind === 'failed') this.failed(`checkpoints failed ${MAX_FAILURES_IN_A_ROW} times in a row: ${message.message}`);
   }
 
   private settleStart(failure: string | null): void {
@@ -170,4 +177,14 @@ export class WalCheckpointer {
   private async setAutocheckpoint(pages: number): Promise<void> {
     await this.orm.em.getConnection().execute(`pragma wal_autocheckpoint = ${pages}`);
   }
+}
+
+/**
+ * The better-sqlite3 that the ORM's connection runs on (MikroORM opens it through knex). The
+ * thread must load that same module: two copies of SQLite in one process would not see each
+ * other's file locks, and closing one copy's connection would drop the other's.
+ */
+function ormDriver(): string {
+  const from = (id: string, module: string) => require.resolve(id, { paths: [dirname(module)] });
+  return from('better-sqlite3', from('knex', require.resolve('@mikro-orm/knex')));
 }
