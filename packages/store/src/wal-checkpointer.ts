@@ -73,10 +73,10 @@ export interface WalCheckpointerOptions {
  * By default SQLite checkpoints within the commit that grows the write-ahead log past 1,000
  * pages: that commit copies the log into the database file and syncs both, and while it does the
  * process answers nothing (measured on this project's audit batches: up to 19 ms, about a
- * quarter of a batch's write time). The server turns those automatic checkpoints off on its connection
- * and runs passive checkpoints from a worker thread with a connection of its own; a passive
- * checkpoint never blocks the server's reads or writes. Should the thread fail, the connection
- * goes back to SQLite's automatic checkpoints, so the log never grows without bound.
+ * quarter of a batch's write time). The server turns those automatic checkpoints off on its
+ * connection and runs passive checkpoints from a worker thread with a connection of its own; a
+ * passive checkpoint never blocks the server's reads or writes. Should the thread fail, the
+ * connection goes back to SQLite's automatic checkpoints, so the log never grows without bound.
  */
 export class WalCheckpointer {
   private stopped = false;
@@ -92,7 +92,7 @@ export class WalCheckpointer {
 
   /**
    * Starts the thread for the SQLite file at `path`, opened by `orm`. Answers null, with the
-   * connection left on automatic checkpoints, when the thread cannot open the file.
+   * connection left on automatic checkpoints, when the thread cannot start or open the file.
    */
   static async start(orm: MikroORM, path: string, options: WalCheckpointerOptions = {}): Promise<WalCheckpointer | null> {
     const onProblem = options.onProblem ?? (() => {});
