@@ -116,10 +116,10 @@ export class WalCheckpointer {
         worker!.on('exit', (code) => checkpointer.failed(`the checkpoint thread exited with code ${code}`));
       });
       if (started !== null) throw new Error(started);
-      await checkpointer.setAutocheckpoint(0);
+      await setAutocheckpoint(orm, 0);
       if (checkpointer.stopped) {
         // The thread died in between, and failed() ran before the line above: undo it.
-        await checkpointer.setAutocheckpoint(SQLITE_AUTOCHECKPOINT_PAGES);
+        await setAutocheckpoint(orm, SQLITE_AUTOCHECKPOINT_PAGES);
         return null;
       }
       await orm.em.getConnection().execute(`pragma journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
@@ -129,7 +129,7 @@ export class WalCheckpointer {
     } catch (error) {
       worker?.removeAllListeners();
       await worker?.terminate();
-      await orm.em.getConnection().execute(`pragma wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
+      await setAutocheckpoint(orm, SQLITE_AUTOCHECKPOINT_PAGES).catch(() => undefined);
       onProblem(`SQLite checkpoints stay in the commits that need them: ${error instanceof Error ? error.message : String(error)}`);
       return null;
     }
@@ -171,12 +171,13 @@ export class WalCheckpointer {
     if (this.stopped) return;
     this.stopped = true;
     this.onProblem(`SQLite checkpoints are back in the commits that need them: ${reason}`);
-    this.setAutocheckpoint(SQLITE_AUTOCHECKPOINT_PAGES).catch((error: unknown) => this.onProblem(`Could not turn SQLite's automatic checkpoints back on: ${String(error)}`));
+    setAutocheckpoint(this.orm, SQLITE_AUTOCHECKPOINT_PAGES).catch((error: unknown) => this.onProblem(`Could not turn SQLite's automatic checkpoints back on: ${String(error)}`));
   }
+}
 
-  private async setAutocheckpoint(pages: number): Promise<void> {
-    await this.orm.em.getConnection().execute(`pragma wal_autocheckpoint = ${pages}`);
-  }
+/** After how many WAL pages a commit of the ORM's connection checkpoints (0: never). */
+async function setAutocheckpoint(orm: MikroORM, pages: number): Promise<void> {
+  await orm.em.getConnection().execute(`pragma wal_autocheckpoint = ${pages}`);
 }
 
 /**
