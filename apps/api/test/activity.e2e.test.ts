@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS, type TestDatabase } from './support/databases';
 import { request } from './support/http';
@@ -10,6 +11,7 @@ describe.each(TARGETS)('activity review on $name', (target) => {
   let admin: Bootstrap;
   let adminToken: string;
   let client: Awaited<ReturnType<typeof createClient>>;
+  const clientTokens: string[] = [];
 
   beforeAll(async () => {
     db = await target.create();
@@ -17,7 +19,7 @@ describe.each(TARGETS)('activity review on $name', (target) => {
     admin = await bootstrap(server, 'my-api');
     adminToken = await tokenFor(server, admin.clientId, admin.clientSecret);
     client = await createClient(server, adminToken, 'my-api', ['products:read'], 'worker');
-    for (let i = 0; i < 3; i++) await tokenFor(server, client.clientId, client.clientSecret);
+    for (let i = 0; i < 3; i++) clientTokens.push(await tokenFor(server, client.clientId, client.clientSecret));
     // Refused before any database read (not even a secret's shape), yet still the account's failures.
     for (const malformed of ['wrong', client.clientSecret.slice(0, -1)]) await request(`${server.url}/System/UserAccount`, { json: { clientId: client.clientId, clientSecret: malformed } });
     for (let i = 0; i < 2; i++) await request(`${server.url}/System/UserAccount`, { json: { clientId: client.clientId, clientSecret: admin.clientSecret } });
@@ -54,6 +56,11 @@ describe.each(TARGETS)('activity review on $name', (target) => {
     expect(ids).toEqual([...ids].sort().reverse());
     const created = all.body.items.find((e: { type: string; subject: { accountId?: string } }) => e.type === 'account.created' && e.subject.accountId === client.accountId);
     expect(created).toMatchObject({ actor: { kind: 'account', clientId: admin.clientId }, source: { ip: '127.0.0.1' }, api: 'my-api' });
+
+    // Tokens asked for in a burst share token.issued events, which list every one of them.
+    const issued = await request(`${server.url}/apis/my-api/audit-events?type=token.issued&accountId=${client.accountId}`, { token: adminToken });
+    expect(issued.body.items.flatMap((e: { data: { jtis: string[] } }) => e.data.jtis).sort()).toEqual(clientTokens.map((t) => decodeJwt(t).jti).sort());
+    expect(issued.body.items[0]).toMatchObject({ subject: { accountId: client.accountId, secretId: client.secretId }, data: { scope: 'products:read' } });
 
     const failures = await request(`${server.url}/apis/my-api/audit-events?type=authentication.failed&accountId=${client.accountId}`, { token: adminToken });
     expect(failures.body.items.map((e: { data: { reason: string } }) => e.data.reason)).toEqual(['SECRET_NOT_OF_ACCOUNT', 'SECRET_NOT_OF_ACCOUNT', 'SECRET_MALFORMED', 'SECRET_MALFORMED']);

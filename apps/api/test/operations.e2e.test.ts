@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, createSqliteDatabase, sql, type TestDatabase } from './support/databases';
+import { createPostgresDatabase, createSqliteDatabase, jtisOf, sql, type TestDatabase } from './support/databases';
 import { request } from './support/http';
 import { environmentFor, runCli, startTessera, type TesseraProcess } from './support/tessera-process';
 import { bootstrap, createClient, tokenFor } from './support/world';
@@ -263,7 +263,7 @@ describe('interrupting', () => {
     expect(await own.stop('SIGINT')).toBe(0);
     expect(own.logs()).toContain('Tessera stopped');
     const issued = await sql<{ data: string | Record<string, unknown> }>(db, `select data from event where type = 'token.issued'`);
-    expect(issued.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data).jti)).toContain(jti);
+    expect(issued.flatMap((row) => jtisOf(row.data))).toContain(jti);
   });
 });
 

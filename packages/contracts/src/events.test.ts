@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatZodError } from './errors';
-import { DomainEvent, DomainEventType, parseDomainEvent, type DomainEventOf } from './events';
+import { DomainEvent, DomainEventType, MAX_TOKENS_PER_ISSUED_EVENT, parseDomainEvent, type DomainEventOf } from './events';
 
 const base = {
   id: 'evt_01H',
@@ -29,7 +29,7 @@ const examples: { [T in DomainEventType]: { subject: object; data: object } } = 
   'secret.rotated': { subject: secret, data: { stillEnabledSecretIds: ['sec_0'], scheduledDisableAt: null } },
   'token.issued': {
     subject: secret,
-    data: { jti: 'jti_1', scope: 'a:read', expiresAt: '2026-01-31T12:15:00.000Z', grant: 'client_credentials' },
+    data: { jtis: ['jti_1', 'jti_2'], scope: 'a:read', expiresAt: '2026-01-31T12:15:00.000Z', grant: 'client_credentials' },
   },
   'token.revoked': {
     subject: secret,
@@ -99,6 +99,12 @@ describe('DomainEvent', () => {
     ['a local time', eventOf('account.enabled', { occurredAt: '2026-01-31T12:00:00' }), 'occurredAt'],
     ['an empty change list', eventOf('account.updated', { data: { changes: [] } }), 'data.changes'],
     ['a token grant of introspection', eventOf('token.issued', { data: { ...examples['token.issued'].data, grant: 'introspection' } }), 'data.grant'],
+    ['a token.issued event listing no token', eventOf('token.issued', { data: { ...examples['token.issued'].data, jtis: [] } }), 'data.jtis'],
+    [
+      'a token.issued event listing more tokens than one event holds',
+      eventOf('token.issued', { data: { ...examples['token.issued'].data, jtis: Array.from({ length: MAX_TOKENS_PER_ISSUED_EVENT + 1 }, (_, i) => `jti_${i}`) } }),
+      'data.jtis',
+    ],
     ['an extra envelope field', eventOf('api.created', { token: 'eyJ' }), 'token'],
   ])('rejects %s', (_label, input, field) => {
     const result = DomainEvent.safeParse(input);

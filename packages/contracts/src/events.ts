@@ -164,11 +164,24 @@ export const SecretRotatedEvent = event(
   }),
 );
 
-/** A token was issued (its id and scope, never the token). */
+/** Most token ids one `token.issued` event lists; a longer burst is recorded as several events. */
+export const MAX_TOKENS_PER_ISSUED_EVENT = 100;
+
+/**
+ * Tokens were issued (their ids and scope, never the tokens): one or more tokens of one secret,
+ * with the same scope and grant, asked for from the same address and user agent within one write
+ * of the audit trail (a quarter of a second). `jtis` lists every token's id in issue order (each
+ * begins with its issue time in milliseconds); `expiresAt` is when the last of them expires.
+ */
 export const TokenIssuedEvent = event(
   'token.issued',
   SecretSubject,
-  z.strictObject({ jti: z.string().min(1).max(128), scope: ScopeString, expiresAt: IsoDateTime, grant: TokenGrant }),
+  z.strictObject({
+    jtis: z.array(z.string().min(1).max(128)).min(1).max(MAX_TOKENS_PER_ISSUED_EVENT),
+    scope: ScopeString,
+    expiresAt: IsoDateTime,
+    grant: TokenGrant,
+  }),
 );
 /** A token was revoked (RFC 7009), by its id. */
 export const TokenRevokedEvent = event(

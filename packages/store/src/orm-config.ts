@@ -57,8 +57,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
   return orm;
 }
 
-/** Whether `orm` talks to SQLite (rather than PostgreSQL). */
-export function isSqlite(orm: MikroORM): boolean {
+/** Whether `orm` (or one of its entity managers) talks to SQLite (rather than PostgreSQL). */
+export function isSqlite(orm: Pick<MikroORM, 'config'>): boolean {
   return (orm.config.get('driver')?.name ?? '').toLowerCase().includes('sqlite');
 }
 

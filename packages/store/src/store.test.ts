@@ -141,7 +141,7 @@ describe.each(targets)('store on $name', ({ open }) => {
       source: { ip: '127.0.0.1', userAgent: null },
       subject: { accountId: a.id, secretId: added.value.secret.id },
       accountId: a.id,
-      data: { jti: id, scope: 'a:read', expiresAt: later.toISOString(), grant: 'client_credentials' },
+      data: { jtis: [`${id}_a`, `${id}_b`], scope: 'a:read', expiresAt: later.toISOString(), grant: 'client_credentials' },
       publishedAt: null,
     });
     await store.writeUsage({ events: [event('evt_usage1'), event('evt_usage2')], accountsUsed: new Map([[a.id, later]]), secretsUsed: new Map([[added.value.secret.id, later]]) });
@@ -154,6 +154,9 @@ describe.each(targets)('store on $name', ({ open }) => {
     expect(events.map((e) => e.id).sort()).toEqual(['evt_usage1', 'evt_usage2']);
     expect(events[0]).toMatchObject({ type: 'token.issued', actor: { kind: 'account', clientId: a.clientId }, data: { grant: 'client_credentials' }, publishedAt: null });
     expect(events[0]!.occurredAt.toISOString()).toBe(later.toISOString());
+    // Every token an event lists counts, from the events in the window only.
+    expect(await session.events.countTokensIssued('alpha', a.id, now)).toBe(4);
+    expect(await session.events.countTokensIssued('alpha', a.id, new Date(later.getTime() + 1))).toBe(0);
     // A failing batch writes nothing (duplicate id).
     await expect(store.writeUsage({ events: [event('evt_usage3'), event('evt_usage1')], accountsUsed: new Map(), secretsUsed: new Map() })).rejects.toThrow();
     expect((await session.events.list('alpha', { limit: 10, accountId: a.id })).length).toBe(2);
@@ -167,6 +170,35 @@ describe.each(targets)('store on $name', ({ open }) => {
     expect(rows.map((r) => r.id)).toEqual(['secret:sec_x']);
     expect(await store.session().revocations.since(new Date(at.getTime() + 1000), at)).toEqual([]);
     expect(await store.session().revocations.purgeExpired(new Date(at.getTime() + 200_000))).toBe(1);
+  });
+
+  it('rewrites token.issued events of one jti to a list of jtis, and back', async () => {
+    const opened = await open();
+    const orm = await openDatabase(opened.target);
+    const older = new Store(orm);
+    try {
+      await orm.getMigrator().up({ to: 'Migration20261128034508' });
+      const row = (id: string, type: string, data: Record<string, unknown>) => ({
+        id, api: null, type, occurredAt: now, actor: { kind: 'system' }, source: { ip: null, userAgent: null }, subject: {}, accountId: null, data, publishedAt: null,
+      });
+      const issued = { jti: 'jti_old', scope: 'a:read', expiresAt: now.toISOString(), grant: 'client_credentials' };
+      const revoked = { jti: 'jti_old', expiresAt: now.toISOString(), reason: 'revocation_request' };
+      await older.writeUsage({ events: [row('evt_a', 'token.issued', issued), row('evt_b', 'token.revoked', revoked)], accountsUsed: new Map(), secretsUsed: new Map() });
+      const data = async () => {
+        const rows: { type: string; data: string | Record<string, unknown> }[] = await orm.em.fork().getConnection().execute('select type, data from event order by id');
+        return rows.map((r) => [r.type, typeof r.data === 'string' ? JSON.parse(r.data) : r.data]);
+      };
+
+      await migrate(orm);
+      const { jti: _jti, ...rest } = issued;
+      expect(await data()).toEqual([['token.issued', { ...rest, jtis: ['jti_old'] }], ['token.revoked', revoked]]);
+
+      await orm.getMigrator().down({ migrations: ['Migration20261128150000'] });
+      expect(await data()).toEqual([['token.issued', issued], ['token.revoked', revoked]]);
+    } finally {
+      await older.close();
+      await opened.drop();
+    }
   });
 });
 

@@ -43,7 +43,7 @@ async function writeBatches(store: Store, batches: number): Promise<void> {
       source: { ip: '127.0.0.1', userAgent: 'wal-test' },
       subject: { accountId: 'sa_0000000000000000000000', secretId: 'sec_0000000000000000000000' },
       accountId: 'sa_0000000000000000000000',
-      data: { jti: randomBytes(12).toString('base64url'), scope: 'a:read', expiresAt: at.toISOString(), grant: 'client_credentials' },
+      data: { jtis: [randomBytes(12).toString('base64url')], scope: 'a:read', expiresAt: at.toISOString(), grant: 'client_credentials' },
       publishedAt: null,
     }));
     await store.writeUsage({ events, accountsUsed: new Map(), secretsUsed: new Map() });

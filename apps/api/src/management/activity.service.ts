@@ -39,14 +39,14 @@ export class ActivityService {
     if (!apiRow || !account) return { ok: false, error: notFound(`Service account "${accountId}"`) };
     const now = this.clock.now().getTime();
     const windows = [DAY_MS, 7 * DAY_MS, 30 * DAY_MS].map((ms) => new Date(now - ms));
-    const counts = async (type: string) => {
-      const [day, week, month] = await Promise.all(windows.map((since) => session.events.count(api, account.id, type, since)));
+    const counts = async (count: (since: Date) => Promise<number>) => {
+      const [day, week, month] = await Promise.all(windows.map(count));
       return { last24Hours: day!, last7Days: week!, last30Days: month! };
     };
     const [secrets, tokensIssued, authenticationFailures] = await Promise.all([
       session.secrets.listByAccount(api, account.id),
-      counts('token.issued'),
-      counts('authentication.failed'),
+      counts((since) => session.events.countTokensIssued(api, account.id, since)),
+      counts((since) => session.events.count(api, account.id, 'authentication.failed', since)),
     ]);
     return {
       ok: true,

@@ -117,15 +117,12 @@ export class TokenService {
     const { kid, privateKey } = this.keys.current();
     const token = signAccessToken(claims, kid, privateKey);
     this.metrics.tokensIssued.inc({ api: account.api, grant: request.grant });
-    this.events.enqueue(
-      this.events.event('token.issued', account.api, request.context, { accountId: account.id, secretId }, {
-        jti: claims.jti,
-        scope,
-        expiresAt: new Date(claims.exp * 1000).toISOString(),
-        grant: request.grant,
-      }),
-      { accountId: account.id, secretId },
-    );
+    this.events.tokenIssued(account.api, request.context, { accountId: account.id, secretId }, {
+      jti: claims.jti,
+      scope,
+      expiresAt: new Date(claims.exp * 1000).toISOString(),
+      grant: request.grant,
+    });
     return { ok: true, value: { token, expiresIn: lifetime, scope } };
   }
 

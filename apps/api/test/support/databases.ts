@@ -78,6 +78,11 @@ export async function sql<T = Record<string, unknown>>(db: TestDatabase, text: s
   }
 }
 
+/** The token ids a `token.issued` event's `data` column lists (JSON text on SQLite, jsonb on PostgreSQL). */
+export function jtisOf(data: unknown): string[] {
+  return (typeof data === 'string' ? JSON.parse(data) : (data as { jtis: string[] })).jtis;
+}
+
 /** Every row of every Tessera table as text: what a leak scan of the database reads. */
 export async function dumpDatabase(db: TestDatabase): Promise<string> {
   const tables = ['api', 'service_account', 'secret', 'signing_key', 'event', 'revocation', 'document', 'alert_channel', 'notification', 'delivery'];

@@ -1,5 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { EventEntity, type EventRow } from '../entities';
+import { isSqlite } from '../orm-config';
 
 /** The audit trail / outbox. Rows are appended in the transaction of the change they record. */
 export class EventRepository {
@@ -27,5 +29,16 @@ export class EventRepository {
   /** How many events of a type one account has had since a time. */
   async count(api: string, accountId: string, type: string, since: Date): Promise<number> {
     return this.em.count(EventEntity, { api, accountId, type, occurredAt: { $gte: since } });
+  }
+
+  /** How many tokens one account was issued since a time: the ids its `token.issued` events list. */
+  async countTokensIssued(api: string, accountId: string, since: Date): Promise<number> {
+    const listed = isSqlite(this.em) ? "json_array_length(data, '$.jtis')" : "jsonb_array_length(data -> 'jtis')";
+    const row = await (this.em as SqlEntityManager)
+      .createQueryBuilder(EventEntity)
+      .select(raw(`coalesce(sum(${listed}), 0) as tokens`))
+      .where({ api, accountId, type: 'token.issued', occurredAt: { $gte: since } })
+      .execute<{ tokens: number | string }>('get');
+    return Number(row.tokens);
   }
 }
