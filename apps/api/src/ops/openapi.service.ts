@@ -2,23 +2,16 @@ import { Inject, Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ErrorResponse, OAuthErrorResponse } from '@tessera/contracts';
-import { z } from 'zod';
 import { CONFIG } from '../common/tokens';
 import type { Config } from '../config/env';
-import { API_DOC, type RouteDoc } from './api-doc.decorator';
+import { API_DOC, jsonSchemaOf, type JsonSchema, type RouteDoc } from './api-doc.decorator';
 
-type JsonSchema = Record<string, unknown>;
 
 /** A route as Nest registered it, with its documentation (null when undocumented). */
 export interface DiscoveredRoute {
   readonly method: string;
   readonly path: string;
   readonly doc: RouteDoc | null;
-}
-
-function schema(type: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(type, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
-  return rest;
 }
 
 /**
@@ -65,20 +58,20 @@ export class OpenApiService {
       const doc = route.doc;
       const operation: JsonSchema = { summary: doc?.summary ?? route.path, tags: [doc?.tag ?? 'other'], parameters: [...params] };
       if (doc?.query) {
-        const query = schema(doc.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+        const query = jsonSchemaOf(doc.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
         for (const [name, property] of Object.entries(query.properties ?? {})) {
           (operation.parameters as JsonSchema[]).push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema: property });
         }
       }
       if (doc?.body) {
-        operation.requestBody = { required: true, content: { [doc.bodyType ?? 'application/json']: { schema: schema(doc.body, 'input') } } };
+        operation.requestBody = { required: true, content: { [doc.bodyType ?? 'application/json']: { schema: jsonSchemaOf(doc.body, 'input') } } };
       }
       const responses: Record<string, JsonSchema> = {};
       for (const [status, body] of Object.entries(doc?.responses ?? {})) {
-        responses[status] = body ? { description: `HTTP ${status}`, content: { 'application/json': { schema: schema(body, 'output') } } } : { description: `HTTP ${status}` };
+        responses[status] = body ? { description: `HTTP ${status}`, content: { 'application/json': { schema: jsonSchemaOf(body, 'output') } } } : { description: `HTTP ${status}` };
       }
       const errorBody = doc?.auth === 'client' || route.path.startsWith('/oauth') ? OAuthErrorResponse : ErrorResponse;
-      responses['4XX'] = { description: 'Client error', content: { 'application/json': { schema: schema(errorBody, 'output') } } };
+      responses['4XX'] = { description: 'Client error', content: { 'application/json': { schema: jsonSchemaOf(errorBody, 'output') } } };
       operation.responses = responses;
       if (doc?.auth === 'bearer') operation.security = [{ bearer: [] }];
       if (doc?.auth === 'client') operation.security = [{ clientBasic: [] }, { clientPost: [] }];

@@ -20,7 +20,7 @@ export class OAuthController {
   ) {}
 
   @Post('token')
-  @ApiDoc({ summary: 'Client credentials grant (RFC 6749 §4.4)', tag: 'oauth', auth: 'client', body: OAuthTokenRequest, bodyType: FORM, responses: { 200: OAuthTokenResponse } })
+  @ApiDoc({ summary: 'Client credentials grant (RFC 6749 §4.4)', tag: 'oauth', auth: 'client', body: OAuthTokenRequest, bodyType: FORM, responses: { 200: OAuthTokenResponse }, compiledResponse: true })
   @HttpCode(200)
   async token(
     @Body() body: FormBody | undefined,

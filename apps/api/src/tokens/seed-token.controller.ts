@@ -16,7 +16,7 @@ export class SeedTokenController {
   constructor(private readonly tokens: TokenService) {}
 
   @Post('UserAccount')
-  @ApiDoc({ summary: 'Trade a client ID and secret for a bearer token (JSON)', tag: 'tokens', body: SeedTokenRequest, responses: { 200: SeedTokenResponse } })
+  @ApiDoc({ summary: 'Trade a client ID and secret for a bearer token (JSON)', tag: 'tokens', body: SeedTokenRequest, responses: { 200: SeedTokenResponse }, compiledResponse: true })
   @HttpCode(200)
   async issue(
     @Body(new ZodPipe(SeedTokenRequest, 'token request')) body: SeedTokenRequest,

@@ -67,6 +67,8 @@ export type ClientAuthentication =
  */
 @Injectable()
 export class TokenService {
+  private lastExpiry = { exp: Number.NaN, text: '' };
+
   constructor(
     private readonly store: Store,
     private readonly keys: SigningKeysService,
@@ -120,10 +122,19 @@ export class TokenService {
     this.events.tokenIssued(account.api, request.context, { accountId: account.id, secretId }, {
       jti: claims.jti,
       scope,
-      expiresAt: new Date(claims.exp * 1000).toISOString(),
+      expiresAt: this.expiryText(claims.exp),
       grant: request.grant,
     });
     return { ok: true, value: { token, expiresIn: lifetime, scope } };
+  }
+
+  /**
+   * `exp` as an ISO date-time, for the audit trail. Kept for the second it was made in: the tokens
+   * of one second share it, and V8 formats a date through printf (~4,000 instructions).
+   */
+  private expiryText(exp: number): string {
+    if (this.lastExpiry.exp !== exp) this.lastExpiry = { exp, text: new Date(exp * 1000).toISOString() };
+    return this.lastExpiry.text;
   }
 
   /**
