@@ -1,6 +1,7 @@
 import { MAX_TOKENS_PER_ISSUED_EVENT, parseDomainEvent, type TokenGrant } from '@tessera/contracts';
 import { migrate, openDatabase, parseDatabaseUrl, Store, type DatabaseTarget, type EventRow } from '@tessera/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pooledRandomBytes } from '../src/crypto/random';
 import type { AuditContext } from '../src/events/audit-context';
 import { EventWriter } from '../src/events/event-writer.service';
@@ -30,7 +31,7 @@ describe.each(TARGETS)('EventWriter on $name', ({ create }) => {
 
   /** The `token.issued` events of an API, in the order their tokens were issued. */
   async function issued(api: string): Promise<EventRow[]> {
-    const rows = await store.session().events.list(api, { limit: 1000, type: 'token.issued' });
+    const rows = await store.session().events.list(api, { limit: 10_000, type: 'token.issued' });
     // Every row is a valid event of the shared contract.
     for (const { id, type, actor, source, subject: about, data, occurredAt } of rows) {
       parseDomainEvent({ id, api, type, actor, source, subject: about, data, occurredAt: occurredAt.toISOString() });
@@ -74,6 +75,29 @@ describe.each(TARGETS)('EventWriter on $name', ({ create }) => {
     );
     const agentless = events.find((e) => (e.data.jtis as string[])[0] === 'jti_agent_none')!;
     expect(agentless.source).toEqual({ ip: '203.0.113.7', userAgent: null });
+  });
+
+  it('keeps at most 200,000 tokens in memory while the database is unreachable, dropping the oldest', async () => {
+    const orm = await openDatabase(parseDatabaseUrl(db.url) as DatabaseTarget);
+    const cut = new EventWriter(new Store(orm), { now: () => new Date() }, pooledRandomBytes());
+    const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => {});
+    try {
+      await orm.close(true);
+      const total = 200_000 + 250;
+      for (let i = 0; i < total; i++) cut.tokenIssued('outage', context, subject, token(`jti_${String(i).padStart(6, '0')}`));
+      await cut.flush();
+      // Whole events are dropped, oldest first: the 250 over the limit take three events of 100.
+      expect(errors.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringContaining('dropped the 300 oldest authentications (3 events)'));
+
+      await orm.connect();
+      await vi.waitFor(async () => expect(await store.session().events.countTokensIssued('outage', subject.accountId, new Date(0))).toBe(total - 300), { timeout: 20_000, interval: 200 });
+      const events = await issued('outage');
+      expect((events[0]!.data.jtis as string[])[0]).toBe('jti_000300');
+      expect((events.at(-1)!.data.jtis as string[]).at(-1)).toBe(`jti_${total - 1}`);
+    } finally {
+      errors.mockRestore();
+      await orm.close(true);
+    }
   });
 
   it('starts a new event once the buffered ones are written', async () => {
