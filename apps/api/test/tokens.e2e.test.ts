@@ -35,6 +35,28 @@ describe.each(TARGETS)('token service on $name', (target) => {
     await db?.drop();
   });
 
+  it('reads the credentials of a client once for concurrent token requests', async () => {
+    const client = await createClient(server, adminToken, 'my-api', ['products:read'], 'burst');
+    const lookups = async () => {
+      const text = (await request(`${server.url}/metrics`)).text;
+      const value = (source: string) => Number(new RegExp(`tessera_credential_lookups_total\\{source="${source}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+      return { cache: value('cache'), database: value('database'), shared: value('shared') };
+    };
+    // Connections opened beforehand, so that the token requests arrive together.
+    await Promise.all(Array.from({ length: 20 }, () => request(`${server.url}/health/live`)));
+    const before = await lookups();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        request(`${server.url}/oauth/token`, { form: { grant_type: 'client_credentials' }, headers: { authorization: basic(client.clientId, client.clientSecret) } }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const after = await lookups();
+    // One database read; the other requests joined it or found its result in the cache.
+    expect(after.database - before.database).toBe(1);
+    expect(after.shared - before.shared + (after.cache - before.cache)).toBe(19);
+  });
+
   describe('the documented flow', () => {
     it('runs the complete example of the product documentation unchanged but for the host', async () => {
       process.env.RESTAPI_CLIENT_ID = reader.clientId;

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Where a client credential look-up was answered (see `tessera_credential_lookups_total`). */
+export type CredentialSource = 'cache' | 'database' | 'shared';
+
 /**
  * Prometheus metrics. Labels are bounded and public: API slug, grant, refusal reason, outcome —
  * never a client ID, secret or token.
@@ -37,9 +40,22 @@ export class Metrics {
    * (prom-client hashes a label set on every update) and handed to the registry at scrape time.
    */
   private readonly verifications = { valid: { hit: 0, miss: 0 }, invalid: { hit: 0, miss: 0 } };
+  /** Client credential look-ups by where they were answered, counted the same way. */
+  private readonly credentialLookups: Record<CredentialSource, number> = { cache: 0, database: 0, shared: 0 };
 
   constructor() {
     const verifications = this.verifications;
+    const credentialLookups = this.credentialLookups;
+    new Counter({
+      name: 'tessera_credential_lookups_total',
+      help: 'Client credential look-ups (token, introspection and revocation endpoints), by source: the credential cache, a database read, or a database read another request had already started.',
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const source of ['cache', 'database', 'shared'] as const) this.inc({ source }, credentialLookups[source]);
+      },
+    });
     new Counter({
       name: 'tessera_token_verifications_total',
       help: 'Bearer tokens verified, by outcome and whether the verified-token cache answered.',
@@ -53,6 +69,10 @@ export class Metrics {
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'tessera_' });
+  }
+
+  countCredentialLookup(source: CredentialSource): void {
+    this.credentialLookups[source] += 1;
   }
 
   countVerification(valid: boolean, cached: boolean): void {

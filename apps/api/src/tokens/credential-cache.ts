@@ -50,9 +50,10 @@ export class CredentialCache {
     return entry;
   }
 
-  set(hash: string, account: ServiceAccount, secret: Secret): void {
+  /** Keeps credentials read from the database at `loadedAt` (ms). */
+  set(hash: string, account: ServiceAccount, secret: Secret, loadedAt: number): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(hash, { account, secret, loadedAt: Date.now() });
+    this.entries.set(hash, { account, secret, loadedAt });
   }
 
   private dropClient(clientId: string): void {

@@ -65,9 +65,18 @@ export type ClientAuthentication =
  * checked before any database read; the secret is found by its keyed hash (an indexed lookup) and
  * compared in constant time; an unknown client ID does the same reads as a wrong secret.
  */
+/** A database read of one client's credentials, shared by the requests that arrive while it runs. */
+interface CredentialRead {
+  /** When the read started (ms). */
+  readonly readAt: number;
+  readonly rows: Promise<[ServiceAccount | null, Secret | null]>;
+}
+
 @Injectable()
 export class TokenService {
   private lastExpiry = { exp: Number.NaN, text: '' };
+  /** Credential reads under way, by keyed hash and client ID. */
+  private readonly reads = new Map<string, CredentialRead>();
 
   constructor(
     private readonly store: Store,
@@ -164,13 +173,13 @@ export class TokenService {
     const cached = this.credentials.get(hash, clientId);
     let account: ServiceAccount | null;
     let secret: Secret | null;
-    let readAt = this.clock.now().getTime();
+    let readAt: number;
     if (cached) {
       ({ account, secret } = cached);
       readAt = cached.loadedAt;
+      this.metrics.countCredentialLookup('cache');
     } else {
-      const session = this.store.session();
-      [account, secret] = await Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]);
+      ({ account, secret, readAt } = await this.readCredentials(hash, clientId));
     }
     const decision = decideAuthentication({
       account,
@@ -179,11 +188,38 @@ export class TokenService {
       secretMatches: secret !== null && hashesEqual(hash, secret.hash),
       now: this.clock.now(),
     });
-    if (decision.accepted && !cached) this.credentials.set(hash, decision.account, decision.secret);
+    if (decision.accepted && !cached) this.credentials.set(hash, decision.account, decision.secret, readAt);
     if (!decision.accepted) {
       return this.fail(account, clientId, decision.reason, grant, context, secret?.accountId === account?.id ? secret?.id : undefined);
     }
     return { ok: true, account: decision.account, secretId: decision.secret.id, readAt };
+  }
+
+  /**
+   * Reads the account of a client ID and the secret of a keyed hash. Requests for the same
+   * credentials that arrive while a read is under way share it (when the cache entry of a busy
+   * client expires, its concurrent requests make one read, not one each), and take its start as
+   * their `readAt`: a revocation committed after that instant may not be in what was read.
+   */
+  private async readCredentials(hash: string, clientId: string): Promise<{ account: ServiceAccount | null; secret: Secret | null; readAt: number }> {
+    const key = `${hash}\n${clientId}`;
+    let read = this.reads.get(key);
+    if (read) {
+      this.metrics.countCredentialLookup('shared');
+    } else {
+      const session = this.store.session();
+      const started: CredentialRead = {
+        readAt: this.clock.now().getTime(),
+        rows: Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]),
+      };
+      const done = () => this.reads.delete(key);
+      started.rows.then(done, done);
+      this.reads.set(key, started);
+      this.metrics.countCredentialLookup('database');
+      read = started;
+    }
+    const [account, secret] = await read.rows;
+    return { account, secret, readAt: read.readAt };
   }
 
   /** Counts and records a failed authentication; answers 429 once the client ID was over its limit. */
