@@ -100,6 +100,13 @@ describe.each(TARGETS)('EventWriter on $name', ({ create }) => {
     }
   });
 
+  it('says when the last token of an event expires, also when the lifetime shrinks during a burst', async () => {
+    writer.tokenIssued('shrinking', context, subject, token('jti_1', 30));
+    writer.tokenIssued('shrinking', context, subject, token('jti_2', 10));
+    await writer.flush();
+    expect((await issued('shrinking')).map((e) => e.data)).toMatchObject([{ jtis: ['jti_1', 'jti_2'], expiresAt: token('', 30).expiresAt }]);
+  });
+
   it('starts a new event once the buffered ones are written', async () => {
     writer.tokenIssued('after-write', context, subject, token('jti_1'));
     await writer.flush();

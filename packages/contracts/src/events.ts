@@ -169,9 +169,10 @@ export const MAX_TOKENS_PER_ISSUED_EVENT = 100;
 
 /**
  * Tokens were issued (their ids and scope, never the tokens): one or more tokens of one secret,
- * with the same scope and grant, asked for from the same address and user agent within one write
- * of the audit trail (a quarter of a second). `jtis` lists every token's id in issue order (each
- * begins with its issue time in milliseconds); `expiresAt` is when the last of them expires.
+ * with the same scope and grant, asked for from the same address and user agent before the next
+ * write of the audit trail (normally within a quarter of a second). `occurredAt` is when the
+ * first of them was issued; `jtis` lists every token's id in issue order; `expiresAt` is when the
+ * last of them expires.
  */
 export const TokenIssuedEvent = event(
   'token.issued',

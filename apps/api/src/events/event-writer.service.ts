@@ -85,7 +85,8 @@ export class EventWriter implements OnApplicationShutdown {
     const open = this.openIssued.get(key);
     if (open && open.data.jtis.length < MAX_TOKENS_PER_ISSUED_EVENT) {
       open.data.jtis.push(token.jti);
-      open.data.expiresAt = token.expiresAt;
+      // ISO date-times of one format compare as text; the lifetime may change during a burst.
+      if (token.expiresAt > open.data.expiresAt) open.data.expiresAt = token.expiresAt;
       const now = this.clock.now();
       this.accountTouches.set(subject.accountId, now);
       this.secretTouches.set(subject.secretId, now);
@@ -116,6 +117,8 @@ export class EventWriter implements OnApplicationShutdown {
     let dropped = 0;
     while (dropped < excess && rows < this.buffer.length) dropped += authenticationsIn(this.buffer[rows++]!);
     this.buffer = this.buffer.slice(rows);
+    // A dropped event must not take more tokens.
+    this.openIssued.clear();
     this.logger.error(`The database has been unreachable too long: dropped the ${dropped} oldest authentications (${rows} events).`);
   }
 

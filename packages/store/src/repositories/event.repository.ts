@@ -31,9 +31,13 @@ export class EventRepository {
     return this.em.count(EventEntity, { api, accountId, type, occurredAt: { $gte: since } });
   }
 
-  /** How many tokens one account was issued since a time: the ids its `token.issued` events list. */
+  /**
+   * How many tokens one account was issued since a time: the ids its `token.issued` events list.
+   * An event of the form before `jtis` (one `jti`, still written by a process not yet upgraded)
+   * counts as one.
+   */
   async countTokensIssued(api: string, accountId: string, since: Date): Promise<number> {
-    const listed = isSqlite(this.em) ? "json_array_length(data, '$.jtis')" : "jsonb_array_length(data -> 'jtis')";
+    const listed = isSqlite(this.em) ? "coalesce(json_array_length(data, '$.jtis'), 1)" : "coalesce(jsonb_array_length(data -> 'jtis'), 1)";
     const row = await (this.em as SqlEntityManager)
       .createQueryBuilder(EventEntity)
       .select(raw(`coalesce(sum(${listed}), 0) as tokens`))
