@@ -26,8 +26,9 @@ export interface RouteDoc {
    * Serialize the 200 response with a serializer Fastify compiles from its schema (fast-json-stringify)
    * instead of `JSON.stringify`. For the token endpoints: the token, 600 characters of base64url,
    * is then checked for characters to escape with one regular expression instead of escaped
-   * character by character (measured: ~15,000 fewer instructions per token request). Properties
-   * the schema does not name are left out of the response.
+   * character by character (measured under callgrind, with the audit expiry text made once per
+   * second: 852k -> 842k instructions per token request). Properties the schema does not name are
+   * left out of the response.
    */
   readonly compiledResponse?: true;
 }

@@ -60,11 +60,6 @@ export type ClientAuthentication =
     }
   | { readonly ok: false; readonly failure: TokenFailure };
 
-/**
- * Trades client credentials for a signed access token. The secret's format and checksum are
- * checked before any database read; the secret is found by its keyed hash (an indexed lookup) and
- * compared in constant time; an unknown client ID does the same reads as a wrong secret.
- */
 /** A database read of one client's credentials, shared by the requests that arrive while it runs. */
 interface CredentialRead {
   /** When the read started (ms). */
@@ -72,6 +67,11 @@ interface CredentialRead {
   readonly rows: Promise<[ServiceAccount | null, Secret | null]>;
 }
 
+/**
+ * Trades client credentials for a signed access token. The secret's format and checksum are
+ * checked before any database read; the secret is found by its keyed hash (an indexed lookup) and
+ * compared in constant time; an unknown client ID does the same reads as a wrong secret.
+ */
 @Injectable()
 export class TokenService {
   private lastExpiry = { exp: Number.NaN, text: '' };
