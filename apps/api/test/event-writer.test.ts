@@ -1,11 +1,11 @@
 import { MAX_TOKENS_PER_ISSUED_EVENT, parseDomainEvent, type TokenGrant } from '@tessera/contracts';
-import { migrate, openDatabase, parseDatabaseUrl, Store, type DatabaseTarget, type EventRow } from '@tessera/store';
+import { openDatabase, parseDatabaseUrl, Store, type DatabaseTarget, type EventRow } from '@tessera/store';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pooledRandomBytes } from '../src/crypto/random';
 import type { AuditContext } from '../src/events/audit-context';
 import { EventWriter } from '../src/events/event-writer.service';
-import { TARGETS, type TestDatabase } from './support/databases';
+import { openStore, TARGETS, type TestDatabase } from './support/databases';
 
 const context: AuditContext = { actor: { kind: 'account', clientId: 'tci_0000000000000000000001' }, source: { ip: '203.0.113.7', userAgent: 'billing/2.1' } };
 const subject = { accountId: 'sa_0000000000000000000001', secretId: 'sec_0000000000000000000001' };
@@ -18,9 +18,7 @@ describe.each(TARGETS)('EventWriter on $name', ({ create }) => {
 
   beforeAll(async () => {
     db = await create();
-    const orm = await openDatabase(parseDatabaseUrl(db.url) as DatabaseTarget);
-    await migrate(orm);
-    store = new Store(orm);
+    store = await openStore(db);
     writer = new EventWriter(store, { now: () => new Date() }, pooledRandomBytes());
   });
 

@@ -8,10 +8,11 @@ const TTL_MS = 10_000;
 /**
  * APIs' policies as read by the hot paths (token lifetime on every issuance). A policy change
  * invalidates the entry on every process at once; the TTL bounds staleness if a message is lost.
+ * Requests that find no fresh entry while it is being read share that read.
  */
 @Injectable()
 export class ApiPolicyCache {
-  private readonly entries = new Map<string, { policy: ApiPolicy | null; loadedAt: number }>();
+  private readonly entries = new Map<string, { policy: Promise<ApiPolicy | null>; loadedAt: number }>();
 
   constructor(
     private readonly store: Store,
@@ -25,9 +26,16 @@ export class ApiPolicyCache {
   async get(api: string): Promise<ApiPolicy | null> {
     const cached = this.entries.get(api);
     if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached.policy;
-    const found = await this.store.session().apis.find(api);
-    const policy = found?.policy ?? null;
-    this.entries.set(api, { policy, loadedAt: Date.now() });
-    return policy;
+    const loading = { policy: this.load(api), loadedAt: Date.now() };
+    this.entries.set(api, loading);
+    // A failed read is not kept: the next request tries again.
+    loading.policy.catch(() => {
+      if (this.entries.get(api) === loading) this.entries.delete(api);
+    });
+    return loading.policy;
+  }
+
+  private async load(api: string): Promise<ApiPolicy | null> {
+    return (await this.store.session().apis.find(api))?.policy ?? null;
   }
 }

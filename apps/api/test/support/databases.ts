@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { migrate, openDatabase, parseDatabaseUrl, Store, type DatabaseTarget } from '@tessera/store';
 
 /** PostgreSQL server the tests create their databases on (the machine's own, by default). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -76,6 +77,13 @@ export async function sql<T = Record<string, unknown>>(db: TestDatabase, text: s
   } finally {
     await client.end();
   }
+}
+
+/** The store of a test database, its schema migrated (for tests of services without a server). */
+export async function openStore(db: TestDatabase): Promise<Store> {
+  const orm = await openDatabase(parseDatabaseUrl(db.url) as DatabaseTarget);
+  await migrate(orm);
+  return new Store(orm);
 }
 
 /** The token ids a `token.issued` event's `data` column lists (JSON text on SQLite, jsonb on PostgreSQL). */
