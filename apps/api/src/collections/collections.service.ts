@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Clock, RandomBytes } from '@tessera/domain';
 import { Store } from '@tessera/store';
 import { InvalidationBus } from '../cluster/invalidation-bus';
+import { SharedReadCache } from '../common/shared-read-cache';
 import { CLOCK, RANDOM } from '../common/tokens';
 
 /** A stored document of a demo collection, as returned to callers. */
@@ -23,7 +24,7 @@ const TTL_MS = 2_000;
  */
 @Injectable()
 export class CollectionsService {
-  private readonly lists = new Map<string, { documents: Promise<CollectionDocument[]>; loadedAt: number }>();
+  private readonly lists = new SharedReadCache<CollectionDocument[]>(TTL_MS, 10_000);
 
   constructor(
     private readonly store: Store,
@@ -37,19 +38,7 @@ export class CollectionsService {
   }
 
   async list(api: string, collection: string, limit: number): Promise<CollectionDocument[]> {
-    const cacheKey = key(api, collection);
-    let page = this.lists.get(cacheKey);
-    if (!page || Date.now() - page.loadedAt >= TTL_MS) {
-      const loading = { documents: this.load(api, collection), loadedAt: Date.now() };
-      if (this.lists.size > 10_000) this.lists.clear();
-      this.lists.set(cacheKey, loading);
-      // A failed read is not kept: the next request tries again.
-      loading.documents.catch(() => {
-        if (this.lists.get(cacheKey) === loading) this.lists.delete(cacheKey);
-      });
-      page = loading;
-    }
-    return (await page.documents).slice(0, limit);
+    return (await this.lists.get(key(api, collection), () => this.load(api, collection))).slice(0, limit);
   }
 
   private async load(api: string, collection: string): Promise<CollectionDocument[]> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ApiPolicy } from '@tessera/domain';
 import { Store } from '@tessera/store';
 import { InvalidationBus } from '../cluster/invalidation-bus';
+import { SharedReadCache } from '../common/shared-read-cache';
 
 const TTL_MS = 10_000;
 
@@ -12,7 +13,7 @@ const TTL_MS = 10_000;
  */
 @Injectable()
 export class ApiPolicyCache {
-  private readonly entries = new Map<string, { policy: Promise<ApiPolicy | null>; loadedAt: number }>();
+  private readonly entries = new SharedReadCache<ApiPolicy | null>(TTL_MS);
 
   constructor(
     private readonly store: Store,
@@ -23,16 +24,8 @@ export class ApiPolicyCache {
     });
   }
 
-  async get(api: string): Promise<ApiPolicy | null> {
-    const cached = this.entries.get(api);
-    if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached.policy;
-    const loading = { policy: this.load(api), loadedAt: Date.now() };
-    this.entries.set(api, loading);
-    // A failed read is not kept: the next request tries again.
-    loading.policy.catch(() => {
-      if (this.entries.get(api) === loading) this.entries.delete(api);
-    });
-    return loading.policy;
+  get(api: string): Promise<ApiPolicy | null> {
+    return this.entries.get(api, () => this.load(api));
   }
 
   private async load(api: string): Promise<ApiPolicy | null> {
