@@ -1,5 +1,5 @@
 import { MAX_TOKENS_PER_ISSUED_EVENT, parseDomainEvent, type TokenGrant } from '@tessera/contracts';
-import { openDatabase, parseDatabaseUrl, Store, type DatabaseTarget, type EventRow } from '@tessera/store';
+import type { EventRow, Store } from '@tessera/store';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pooledRandomBytes } from '../src/crypto/random';
@@ -76,8 +76,9 @@ describe.each(TARGETS)('EventWriter on $name', ({ create }) => {
   });
 
   it('keeps at most 200,000 tokens in memory while the database is unreachable, dropping the oldest', async () => {
-    const orm = await openDatabase(parseDatabaseUrl(db.url) as DatabaseTarget);
-    const cut = new EventWriter(new Store(orm), { now: () => new Date() }, pooledRandomBytes());
+    const outage = await openStore(db);
+    const { orm } = outage;
+    const cut = new EventWriter(outage, { now: () => new Date() }, pooledRandomBytes());
     const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => {});
     try {
       await orm.close(true);

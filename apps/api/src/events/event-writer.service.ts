@@ -61,13 +61,9 @@ export class EventWriter implements OnApplicationShutdown {
     await tx.events.append(events);
   }
 
-  /** Buffers an authentication event, and the use of the account and secret when given. */
-  enqueue(event: EventRow, used?: { accountId: string; secretId: string }): void {
+  /** Buffers an authentication event. */
+  enqueue(event: EventRow): void {
     this.buffer.push(event);
-    if (used) {
-      this.accountTouches.set(used.accountId, event.occurredAt);
-      this.secretTouches.set(used.secretId, event.occurredAt);
-    }
     if (this.buffer.length === FLUSH_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
@@ -87,15 +83,20 @@ export class EventWriter implements OnApplicationShutdown {
       open.data.jtis.push(token.jti);
       // ISO date-times of one format compare as text; the lifetime may change during a burst.
       if (token.expiresAt > open.data.expiresAt) open.data.expiresAt = token.expiresAt;
-      const now = this.clock.now();
-      this.accountTouches.set(subject.accountId, now);
-      this.secretTouches.set(subject.secretId, now);
+      this.used(subject, this.clock.now());
       return;
     }
     const { jti, ...rest } = token;
     const event = this.event('token.issued', api, context, subject, { jtis: [jti], ...rest }) as OpenIssuedEvent;
     this.openIssued.set(key, event);
-    this.enqueue(event, subject);
+    this.used(subject, event.occurredAt);
+    this.enqueue(event);
+  }
+
+  /** Notes when an account and its secret were last used, written with the next batch. */
+  private used(subject: { accountId: string; secretId: string }, at: Date): void {
+    this.accountTouches.set(subject.accountId, at);
+    this.secretTouches.set(subject.secretId, at);
   }
 
   /** Writes everything buffered so far. Safe to call at any time; failures are logged and retried. */
