@@ -128,6 +128,26 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     expect((await seed(story.clientId!, story.current!.clientSecret)).status).toBe(200);
   });
 
+  it('bootstraps an API again under the next free admin name; a taken name given with --name is refused', async () => {
+    const again = await ok('bootstrap', '--api', 'my-api');
+    const third = await ok('bootstrap', '--api', 'my-api');
+    plaintexts.push(again.clientSecret, third.clientSecret);
+    const admins = (await ok<{ items: { id: string; name: string }[] }>('accounts', 'list', '--api', 'my-api', '--q', 'admin')).items;
+    expect(admins.map((a) => [a.id, a.name])).toEqual([
+      [expect.any(String), 'admin'],
+      [again.accountId, 'admin (2)'],
+      [third.accountId, 'admin (3)'],
+    ]);
+    expect((await seed(third.clientId, third.clientSecret)).status).toBe(200);
+
+    const taken = await tessera('bootstrap', '--api', 'my-api', '--name', 'ADMIN', '--json');
+    expect(taken.code).toBe(4);
+    expect(JSON.parse(taken.stderr.trim().split('\n').at(-1)!).error.code).toBe('ACCOUNT.NAME_TAKEN');
+    const duplicate = await tessera('accounts', 'create', '--api', 'my-api', '--name', 'Reader', '--scopes', 'products:read', '--json');
+    expect(duplicate.code).toBe(4);
+    expect(JSON.parse(duplicate.stderr.trim().split('\n').at(-1)!).error).toEqual({ code: 'ACCOUNT.NAME_TAKEN', message: expect.stringContaining('"Reader"') });
+  });
+
   it('refuses to delete an account with an enabled secret with exit code 4', async () => {
     const result = await tessera('accounts', 'delete', '--api', 'my-api', story.accountId!, '--json');
     expect(result.code).toBe(4);

@@ -200,6 +200,30 @@ describe.each(TARGETS)('management API on $name', (target) => {
       expect(await count(db, 'service_account', 'id = ?', [created.body.id])).toBe(0);
     });
 
+    it('keeps account names unique per API (case and Unicode form ignored) with 409 ACCOUNT.NAME_TAKEN, writing nothing', async () => {
+      const first = await newAccount('Ledger Sync');
+      const accounts = await count(db, 'service_account');
+      const events = (await auditTrail(db, 'alpha-api')).length;
+      for (const name of ['Ledger Sync', 'ledger sync', '  LEDGER SYNC  ', '\uff2cedger Sync']) {
+        const refused = await call('POST', '/apis/alpha-api/service-accounts', { name, scopes: ['products:read'] });
+        expectError(refused, 409, 'ACCOUNT.NAME_TAKEN');
+        expect(refused.body.error.message).toContain(JSON.stringify(name.trim()));
+      }
+      // Another API may use the name; the account may change the case of its own name.
+      await newAccount('Ledger Sync', ['products:read'], 'beta-api', tokenB);
+      const other = await newAccount('Ledger Sync v2');
+      expectError(await call('PATCH', `/apis/alpha-api/service-accounts/${other.body.id}`, { name: 'LEDGER SYNC' }), 409, 'ACCOUNT.NAME_TAKEN');
+      const recased = await call('PATCH', `/apis/alpha-api/service-accounts/${first.body.id}`, { name: 'ledger sync' });
+      expect(recased.status, recased.text).toBe(200);
+      expect(recased.body.name).toBe('ledger sync');
+      expect(await count(db, 'service_account')).toBe(accounts + 2);
+      expect((await auditTrail(db, 'alpha-api')).length).toBe(events + 2);
+      // Concurrent creations of one name: exactly one wins, whichever check the others passed.
+      const racers = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/apis/alpha-api/service-accounts', { name: 'Race', scopes: [] })));
+      expect(racers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+      for (const r of racers.filter((x) => x.status === 409)) expectError(r, 409, 'ACCOUNT.NAME_TAKEN');
+    });
+
     it('answers 404 for unknown and malformed account ids', async () => {
       for (const id of ['sa_00000000000000000000000000', 'nope', b.account.accountId]) {
         expectError(await call('GET', `/apis/alpha-api/service-accounts/${id}`), 404, 'RESOURCE.NOT_FOUND');

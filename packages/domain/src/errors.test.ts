@@ -3,6 +3,7 @@ import {
   AccountDeleteWhileSecretEnabledError,
   AccountDescriptionInvalidError,
   AccountNameInvalidError,
+  AccountNameTakenError,
   AccountScopeInvalidError,
   DOMAIN_ERROR_CODES,
   DomainError,
@@ -24,6 +25,7 @@ const NOW = new Date('2025-01-15T10:00:00.000Z');
 
 const one: DomainError[] = [
   new AccountNameInvalidError('empty', 100),
+  new AccountNameTakenError('Billing'),
   new AccountDescriptionInvalidError('too_long', 500),
   new AccountScopeInvalidError({ reason: 'syntax', scope: 'a b' }),
   new AccountDeleteWhileSecretEnabledError(2),

@@ -1,6 +1,7 @@
 /** Every stable error code the domain can return. Codes are stored data: never rename one. */
 export const DOMAIN_ERROR_CODES = [
   'ACCOUNT.NAME_INVALID',
+  'ACCOUNT.NAME_TAKEN',
   'ACCOUNT.DESCRIPTION_INVALID',
   'ACCOUNT.SCOPE_INVALID',
   'ACCOUNT.DELETE_WHILE_SECRET_ENABLED',
@@ -69,6 +70,17 @@ export class AccountNameInvalidError extends DomainError {
   readonly code = 'ACCOUNT.NAME_INVALID' as const;
   constructor(reason: TextInvalidReason, maxLength: number) {
     super(textReasonSentence('service account name', reason, maxLength), { reason, maxLength });
+  }
+}
+
+/**
+ * `ACCOUNT.NAME_TAKEN`: another service account of the same API already has this name (names are
+ * compared by `accountNameKey`: case and Unicode normalisation do not make two names different).
+ */
+export class AccountNameTakenError extends DomainError {
+  readonly code = 'ACCOUNT.NAME_TAKEN' as const;
+  constructor(name: string) {
+    super(`Another service account of this API is already named ${JSON.stringify(name)}; choose another name.`, { name });
   }
 }
 

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RandomBytes } from './ports.js';
 import { canDeleteAccount, type Secret } from './secret.js';
 import {
+  accountNameKey,
   changeScopes,
   createServiceAccount,
   describeServiceAccount,
@@ -125,5 +127,37 @@ describe('canDeleteAccount', () => {
       expect(r.error.code).toBe('ACCOUNT.DELETE_WHILE_SECRET_ENABLED');
       expect(r.error.details.enabledSecrets).toBe(1);
     }
+  });
+});
+
+describe('accountNameKey', () => {
+  it('makes names that differ only in letter case or Unicode form the same name', () => {
+    expect(accountNameKey('Billing Sync')).toBe(accountNameKey('billing sync'));
+    expect(accountNameKey('BILLING SYNC')).toBe(accountNameKey('billing sync'));
+    expect(accountNameKey('Stra\u00dfe')).toBe(accountNameKey('STRASSE'));
+    // Precomposed é against e + combining acute accent; a ligature against its letters; full-width letters.
+    expect(accountNameKey('caf\u00e9')).toBe(accountNameKey('cafe\u0301'));
+    expect(accountNameKey('\ufb01le')).toBe(accountNameKey('file'));
+    expect(accountNameKey('\uff21\uff30\uff29')).toBe(accountNameKey('api'));
+    expect(accountNameKey('billing')).not.toBe(accountNameKey('billing 2'));
+    expect(accountNameKey('Billing-Sync')).not.toBe(accountNameKey('Billing Sync'));
+  });
+
+  it('is idempotent and ignores case for any name', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (name) => {
+        const key = accountNameKey(name);
+        expect(accountNameKey(key)).toBe(key);
+        expect(accountNameKey(name.toUpperCase())).toBe(accountNameKey(name.toLowerCase()));
+      }),
+    );
+  });
+
+  it('keeps distinct ASCII names distinct unless they differ only in case', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'abcAB -_1'), maxLength: 12 }), fc.string({ unit: fc.constantFrom(...'abcAB -_1'), maxLength: 12 }), (a, b) => {
+        expect(accountNameKey(a) === accountNameKey(b)).toBe(a.toLowerCase() === b.toLowerCase());
+      }),
+    );
   });
 });

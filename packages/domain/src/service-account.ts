@@ -31,6 +31,25 @@ export interface ServiceAccount {
   readonly lastUsedAt: Date | null;
 }
 
+/**
+ * The form in which two account names of one API are compared: names must be unique per API, and
+ * names differing only in letter case or in Unicode representation ("Billing" and "billing";
+ * "Straße" and "STRASSE"; "ﬁle" and "file"; a precomposed "é" and "e" plus a combining accent)
+ * are the same name. The key is the NFKC form, case-folded by upper- then lower-casing (which,
+ * unlike lower-casing alone, also folds letters whose capital is two letters); the name itself is
+ * kept as written.
+ */
+export function accountNameKey(name: string): string {
+  let key = name.normalize('NFKC');
+  // Folding can itself produce a letter that folds further (capital sharp s: ẞ → ß → ss).
+  for (let round = 0; round < 4; round++) {
+    const folded = key.toUpperCase().toLowerCase().normalize('NFKC');
+    if (folded === key) break;
+    key = folded;
+  }
+  return key;
+}
+
 function assertStatus(status: Status): void {
   if (status !== 'enabled' && status !== 'disabled') throw new TypeError(`unknown status ${String(status)}`);
 }

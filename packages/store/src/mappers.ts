@@ -1,4 +1,5 @@
 import type { AccountId, ApiPolicy, ClientId, Scope, Secret, SecretId, ServiceAccount, Status } from '@tessera/domain';
+import { accountNameKey } from '@tessera/domain';
 import type { ApiRow, SecretRow, ServiceAccountRow } from './entities';
 
 /** An API (tenant) with its policy, as the services see it. */
@@ -56,6 +57,7 @@ export function serviceAccountRowFields(account: ServiceAccount): ServiceAccount
     api: account.api,
     clientId: account.clientId,
     name: account.name,
+    nameKey: accountNameKey(account.name),
     description: account.description,
     scopes: [...account.scopes],
     status: account.status,

@@ -101,6 +101,22 @@ describe.each(targets)('store on $name', ({ open }) => {
     expect(await store.session().accounts.find('alpha', a.id)).toBeNull();
   });
 
+  it('finds an account by name whatever its case, and refuses a second account of that name in the same API', async () => {
+    const a = account('alpha', 'Billing Sync');
+    await store.session().accounts.insert(a);
+    expect((await store.session().accounts.findByName('alpha', 'billing SYNC'))?.id).toBe(a.id);
+    expect(await store.session().accounts.findByName('beta', 'Billing Sync')).toBeNull();
+    // The database itself keeps names unique per API: two writers that both checked first cannot both win.
+    await expect(store.session().accounts.insert(account('alpha', 'BILLING sync'))).rejects.toThrow();
+    await store.session().accounts.insert(account('beta', 'billing sync'));
+    // Renaming onto a taken name is refused too; keeping one's own name in another case is not.
+    const b = account('alpha', 'Billing Async');
+    await store.session().accounts.insert(b);
+    await expect(store.session().accounts.update({ ...b, name: 'billing sync' })).rejects.toThrow();
+    await store.session().accounts.update({ ...b, name: 'BILLING ASYNC' });
+    expect((await store.session().accounts.find('alpha', b.id))?.name).toBe('BILLING ASYNC');
+  });
+
   it('pages accounts in creation order without gaps or repeats, and filters by name', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
@@ -201,6 +217,44 @@ describe.each(targets)('store on $name', ({ open }) => {
       expect(await data()).toEqual([['token.issued', issued], ['token.revoked', revoked]]);
     } finally {
       await older.close();
+      await opened.drop();
+    }
+  });
+});
+
+describe.each(targets)('account-name migration on $name', ({ open }) => {
+  it('gives accounts that shared a name in one API distinct names, the oldest keeping it', async () => {
+    const opened = await open();
+    const orm = await openDatabase(opened.target);
+    try {
+      await orm.getMigrator().up({ to: 'Migration20261128150000' });
+      const connection = orm.em.fork().getConnection();
+      const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
+      const rows: [string, string, string, number][] = [
+        ['sa_1', 'alpha', 'Billing', 1],
+        ['sa_2', 'alpha', 'billing', 2],
+        ['sa_3', 'alpha', 'Billing (2)', 3],
+        ['sa_4', 'alpha', 'BILLING', 4],
+        ['sa_5', 'beta', 'billing', 5],
+        ['sa_6', 'alpha', 'x'.repeat(100), 6],
+        ['sa_7', 'alpha', 'X'.repeat(100), 7],
+      ];
+      for (const [id, api, name, minute] of rows) {
+        await connection.execute(
+          "insert into service_account (id, api, client_id, name, description, scopes, status, created_at, updated_at) values (?, ?, ?, ?, '', '[]', 'enabled', ?, ?)",
+          [id, api, `tci_${id}`, name, at(minute), at(minute)],
+        );
+      }
+      await migrate(orm);
+      const names: { id: string; name: string }[] = await connection.execute('select id, name from service_account order by id');
+      expect(names.map((r) => r.name)).toEqual(['Billing', 'billing (3)', 'Billing (2)', 'BILLING (4)', 'billing', 'x'.repeat(100), `${'X'.repeat(96)} (2)`]);
+      const store = new Store(orm);
+      expect((await store.session().accounts.findByName('alpha', 'BILLING (3)'))?.id).toBe('sa_2');
+
+      await orm.getMigrator().down({ migrations: ['Migration20261128170000'] });
+      await connection.execute("insert into service_account (id, api, client_id, name, description, scopes, status, created_at, updated_at) values ('sa_8', 'alpha', 'tci_sa_8', 'Billing', '', '[]', 'enabled', ?, ?)", [at(8), at(8)]);
+    } finally {
+      await orm.close();
       await opened.drop();
     }
   });

@@ -121,11 +121,17 @@ export function buildProgram(config: () => Config): Command {
     .command('bootstrap')
     .description('create the API if needed, and an admin service account (scope tessera:admin) with one secret')
     .requiredOption('--api <slug>', 'the API (tenant), e.g. my-api')
-    .option('--name <name>', 'name of the admin account', 'admin')
-    .action(async (options: { api: string; name: string }) => {
+    .option('--name <name>', 'name of the admin account (default "admin", or "admin (2)", … when taken)')
+    .action(async (options: { api: string; name?: string }) => {
       const output = await withApp(config(), async (app) => {
         unwrap(await app.get(ApisService).ensure(options.api, CLI_CONTEXT));
-        const account = unwrap(await app.get(ServiceAccountsService).create(options.api, { name: options.name, description: 'Created by tessera bootstrap', scopes: [ADMIN_SCOPE] }, CLI_CONTEXT));
+        const accounts = app.get(ServiceAccountsService);
+        const create = (name: string) => accounts.create(options.api, { name, description: 'Created by tessera bootstrap', scopes: [ADMIN_SCOPE] }, CLI_CONTEXT);
+        // Bootstrapping an API again makes one more admin account (to get back in when an admin
+        // secret is lost); names are unique per API, so the default name takes the first free number.
+        let result = await create(options.name ?? 'admin');
+        for (let n = 2; options.name === undefined && !result.ok && result.error.code === 'ACCOUNT.NAME_TAKEN' && n <= 1000; n++) result = await create(`admin (${n})`);
+        const account = unwrap(result);
         const created = unwrap(await app.get(SecretsService).add(options.api, account.id, {}, CLI_CONTEXT));
         return { api: options.api, accountId: account.id, clientId: account.clientId, secretId: created.secret.id, clientSecret: created.plaintext };
       });

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
+  AccountNameTakenError,
   canDeleteAccount,
   createServiceAccount,
   updateServiceAccount,
@@ -32,19 +34,21 @@ export class ServiceAccountsService {
     @Inject(RANDOM) private readonly random: RandomBytes,
   ) {}
 
+  /** Creates an account; its name must not be taken in the API (`ACCOUNT.NAME_TAKEN`). */
   async create(api: string, input: { name: string; description?: string; scopes: readonly string[] }, context: AuditContext): Promise<AppResult<ServiceAccount>> {
-    return this.store.transaction(async (tx) => {
+    return nameTakenOnConflict(input.name, () => this.store.transaction(async (tx): Promise<AppResult<ServiceAccount>> => {
       if (!(await tx.apis.find(api))) return { ok: false, error: notFound(`API "${api}"`) };
       const created = createServiceAccount({ api, ...input }, this.clock.now(), this.random);
       if (!created.ok) return created;
       const account = created.value;
+      if (await tx.accounts.findByName(api, account.name)) return { ok: false, error: new AccountNameTakenError(account.name) };
       await tx.accounts.insert(account);
       await this.events.record(
         tx,
         this.events.event('account.created', api, context, { accountId: account.id }, { clientId: account.clientId, name: account.name, scopes: [...account.scopes] }),
       );
       return { ok: true, value: account };
-    });
+    }));
   }
 
   async list(api: string, query: { status?: Status; q?: string; limit: number; cursor?: string }): Promise<AccountPage> {
@@ -74,13 +78,15 @@ export class ServiceAccountsService {
     context: AuditContext,
   ): Promise<AppResult<ServiceAccount>> {
     const messages: Invalidation[] = [];
-    const result = await this.store.transaction(async (tx): Promise<AppResult<ServiceAccount>> => {
+    const result = await nameTakenOnConflict(patch.name ?? '', () => this.store.transaction(async (tx): Promise<AppResult<ServiceAccount>> => {
       const account = await tx.accounts.lock(api, id);
       if (!account) return { ok: false, error: notFound(`Service account "${id}"`) };
       const updated = updateServiceAccount(account, patch, this.clock.now());
       if (!updated.ok) return updated;
       const next = updated.value;
       if (next === account) return { ok: true, value: account };
+      const namesake = next.name === account.name ? null : await tx.accounts.findByName(api, next.name);
+      if (namesake && namesake.id !== account.id) return { ok: false, error: new AccountNameTakenError(next.name) };
       await tx.accounts.update(next);
       messages.push({ type: 'account-changed', clientId: account.clientId });
       const subject = { accountId: account.id };
@@ -96,7 +102,7 @@ export class ServiceAccountsService {
       if (narrowed && next.status === 'enabled') messages.push(await this.revocations.record(tx, 'client', account.clientId, api));
       await this.events.record(tx, ...events);
       return { ok: true, value: next };
-    });
+    }));
     await this.revocations.publish(messages);
     return result;
   }
@@ -119,5 +125,21 @@ export class ServiceAccountsService {
     });
     await this.revocations.publish(messages);
     return result;
+  }
+}
+
+/**
+ * Runs a write that may give an account a name; when a concurrent write took the name between the
+ * check and the commit, the database's unique index refuses it, and the caller gets the same
+ * `ACCOUNT.NAME_TAKEN` as when the check saw it.
+ */
+async function nameTakenOnConflict<T>(name: string, write: () => Promise<AppResult<T>>): Promise<AppResult<T>> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException && /name_key/.test(error.message)) {
+      return { ok: false, error: new AccountNameTakenError(name.trim()) };
+    }
+    throw error;
   }
 }

@@ -6,6 +6,8 @@ export interface ServiceAccountRow {
   api: string;
   clientId: string;
   name: string;
+  /** `accountNameKey(name)`: unique per API, so that no two accounts of one API share a name. */
+  nameKey: string;
   description: string;
   scopes: string[];
   status: string;
@@ -22,6 +24,7 @@ export const ServiceAccountEntity = new EntitySchema<ServiceAccountRow>({
     api: { type: 'string', length: 63 },
     clientId: { type: 'string', length: 40, unique: true },
     name: { type: 'string', length: 100 },
+    nameKey: { type: 'text' },
     description: { type: 'string', length: 500 },
     scopes: { type: 'json' },
     status: { type: 'string', length: 10 },
@@ -30,4 +33,5 @@ export const ServiceAccountEntity = new EntitySchema<ServiceAccountRow>({
     lastUsedAt: { type: 'datetime', nullable: true },
   },
   indexes: [{ properties: ['api', 'id'] }],
+  uniques: [{ name: 'service_account_api_name_key_unique', properties: ['api', 'nameKey'] }],
 });

@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import type { AccountId, ServiceAccount, Status } from '@tessera/domain';
+import { accountNameKey, type AccountId, type ServiceAccount, type Status } from '@tessera/domain';
 import { ServiceAccountEntity, type ServiceAccountRow } from '../entities';
 import { lockFor } from '../locking';
 import { serviceAccountRowFields, toServiceAccount } from '../mappers';
@@ -43,6 +43,12 @@ export class ServiceAccountRepository {
    */
   async lock(api: string, id: string): Promise<ServiceAccount | null> {
     const row = await this.em.findOne(ServiceAccountEntity, { api, id }, { disableIdentityMap: true, ...lockFor(this.em) });
+    return row ? toServiceAccount(row) : null;
+  }
+
+  /** The account of an API with this name, compared as `accountNameKey` compares names. */
+  async findByName(api: string, name: string): Promise<ServiceAccount | null> {
+    const row = await this.em.findOne(ServiceAccountEntity, { api, nameKey: accountNameKey(name) }, { disableIdentityMap: true });
     return row ? toServiceAccount(row) : null;
   }
 
