@@ -153,6 +153,7 @@ function readingSection(results) {
   if (ceilingP99) {
     out.push(
       `- With 50 connections, p99 latency is mostly queueing: the ceiling route itself has p99 ${ceilingP99.toFixed(1)} ms, so "p99 ≤ 15 ms" measures the load generator's concurrency as much as the server.`,
+      "- Where Tessera's issuance tail comes from (measured 2026-11-28 on SQLite, by matching the gaps in the stream of responses with the server's `--trace-gc` events): its young-generation collections pause the server 3.5–4.5 ms about four times a second (the ceiling's, with Node's default semi-space, 1.3–1.5 ms about fifteen times a second), and each delays the ~50 requests in flight; and roughly every 30–40 s of load a full collection, once what outlives two scavenges (~100 KB per scavenge) has filled the old generation, disturbs ~90 ms (gaps of 12–20 ms, final pause 11–15 ms). The ceiling promotes nothing and has no full collection. Tried and not kept, in paired rounds: Node's default 16 MB or a 32 MB semi-space (lower tokens/s, p99 no better), `--single-threaded-gc` (no better); writing the audit buffer every 100 ms instead of 250 promoted as much, so the buffered token ids are not what is promoted (what is, was not found).",
     );
   }
   out.push(
