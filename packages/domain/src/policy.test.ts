@@ -31,7 +31,7 @@ describe('validatePolicy', () => {
     [{ tokenLifetimeSeconds: 86_401 }, 'tokenLifetimeSeconds'],
     [{ tokenLifetimeSeconds: 900.5 }, 'tokenLifetimeSeconds'],
     [{ tokenLifetimeSeconds: Number.NaN }, 'tokenLifetimeSeconds'],
-    [{ reminderThresholdsDays: [] }, 'reminderThresholdsDays'],
+    [{ reminderThresholdsDays: [] }, null],
     [{ reminderThresholdsDays: [365, 1] }, null],
     [{ reminderThresholdsDays: [1, 7] }, 'reminderThresholdsDays'],
     [{ reminderThresholdsDays: [7, 7] }, 'reminderThresholdsDays'],

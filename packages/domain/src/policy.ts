@@ -65,10 +65,8 @@ export function validatePolicy(input: ApiPolicy): Result<ApiPolicy> {
     return err(new PolicyInvalidError('tokenLifetimeSeconds', 'must be a whole number of seconds from 60 to 86400'));
   }
   const thresholds = input.reminderThresholdsDays;
-  // An empty list would silently stop every expiry reminder of the API; an API that wants no
-  // reminders has no alert channels instead.
-  if (!Array.isArray(thresholds) || thresholds.length === 0 || thresholds.length > b.maxReminderThresholds) {
-    return err(new PolicyInvalidError('reminderThresholdsDays', 'must be a list of 1 to 10 thresholds (to send no reminders, remove the alert channels)'));
+  if (!Array.isArray(thresholds) || thresholds.length > b.maxReminderThresholds) {
+    return err(new PolicyInvalidError('reminderThresholdsDays', 'must be a list of at most 10 thresholds'));
   }
   for (let i = 0; i < thresholds.length; i++) {
     const t: unknown = thresholds[i];

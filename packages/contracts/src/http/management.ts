@@ -189,13 +189,9 @@ export type RotateSecretResponse = z.infer<typeof RotateSecretResponse>;
 const ApiPolicyFields = {
   /** Access token lifetime, 60 s .. 24 h (default 900). */
   tokenLifetimeSeconds: z.number().int().min(60).max(86_400),
-  /**
-   * Days before expiry at which reminders go out (default `[30, 7, 1]`): 1 to 10 of them, distinct,
-   * each 1..365. There is no empty list: an API that wants no reminders has no alert channels.
-   */
+  /** Days before expiry at which reminders go out (default `[30, 7, 1]`), distinct, 1..365. */
   reminderThresholdsDays: z
     .array(z.number().int().min(1).max(365))
-    .min(1, { message: 'give at least one threshold (to send no reminders, remove the alert channels)' })
     .max(10)
     .refine((days) => new Set(days).size === days.length, { message: 'thresholds must be distinct' }),
   /** Longest lifetime a secret may be given, in days; `null` for no limit. */
