@@ -139,6 +139,7 @@ describe('accountNameKey', () => {
     expect(accountNameKey('caf\u00e9')).toBe(accountNameKey('cafe\u0301'));
     expect(accountNameKey('\ufb01le')).toBe(accountNameKey('file'));
     expect(accountNameKey('\uff21\uff30\uff29')).toBe(accountNameKey('api'));
+    expect(accountNameKey('bill\u200bing\u00ad')).toBe(accountNameKey('billing'));
     expect(accountNameKey('billing')).not.toBe(accountNameKey('billing 2'));
     expect(accountNameKey('Billing-Sync')).not.toBe(accountNameKey('Billing Sync'));
   });

@@ -31,19 +31,23 @@ export interface ServiceAccount {
   readonly lastUsedAt: Date | null;
 }
 
+const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+
 /**
  * The form in which two account names of one API are compared: names must be unique per API, and
- * names differing only in letter case or in Unicode representation ("Billing" and "billing";
- * "Straße" and "STRASSE"; "ﬁle" and "file"; a precomposed "é" and "e" plus a combining accent)
- * are the same name. The key is the NFKC form, case-folded by upper- then lower-casing (which,
- * unlike lower-casing alone, also folds letters whose capital is two letters); the name itself is
- * kept as written.
+ * names that differ only in letter case, in Unicode representation or in invisible characters
+ * are the same name: "Billing" and "billing"; "Straße" and "STRASSE"; "ﬁle" and "file"; a
+ * precomposed "é" and "e" plus a combining accent; "bill\u200Bing" (a zero-width space) and
+ * "billing". The key drops default-ignorable characters, takes the NFKC form and case-folds it by
+ * upper- then lower-casing (which, unlike lower-casing alone, also folds letters whose capital is
+ * two letters). The name itself is kept as written. The Unicode tables are the running Node.js
+ * version's.
  */
 export function accountNameKey(name: string): string {
-  let key = name.normalize('NFKC');
+  let key = name;
   // Folding can itself produce a letter that folds further (capital sharp s: ẞ → ß → ss).
   for (let round = 0; round < 4; round++) {
-    const folded = key.toUpperCase().toLowerCase().normalize('NFKC');
+    const folded = key.replace(DEFAULT_IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
     if (folded === key) break;
     key = folded;
   }

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { DEFAULT_API_POLICY, createServiceAccount, addSecret, type RandomBytes, type SecretHasher } from '@tessera/domain';
 import { randomBytes, createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
@@ -107,12 +108,12 @@ describe.each(targets)('store on $name', ({ open }) => {
     expect((await store.session().accounts.findByName('alpha', 'billing SYNC'))?.id).toBe(a.id);
     expect(await store.session().accounts.findByName('beta', 'Billing Sync')).toBeNull();
     // The database itself keeps names unique per API: two writers that both checked first cannot both win.
-    await expect(store.session().accounts.insert(account('alpha', 'BILLING sync'))).rejects.toThrow();
+    await expect(store.session().accounts.insert(account('alpha', 'BILLING sync'))).rejects.toThrow(UniqueConstraintViolationException);
     await store.session().accounts.insert(account('beta', 'billing sync'));
     // Renaming onto a taken name is refused too; keeping one's own name in another case is not.
     const b = account('alpha', 'Billing Async');
     await store.session().accounts.insert(b);
-    await expect(store.session().accounts.update({ ...b, name: 'billing sync' })).rejects.toThrow();
+    await expect(store.session().accounts.update({ ...b, name: 'billing sync' })).rejects.toThrow(UniqueConstraintViolationException);
     await store.session().accounts.update({ ...b, name: 'BILLING ASYNC' });
     expect((await store.session().accounts.find('alpha', b.id))?.name).toBe('BILLING ASYNC');
   });

@@ -137,7 +137,9 @@ async function nameTakenOnConflict<T>(name: string, write: () => Promise<AppResu
   try {
     return await write();
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException && /name_key/.test(error.message)) {
+    // The message names the index (PostgreSQL) or its columns (SQLite); knex puts the statement,
+    // which lists every column, before it, so a bare column name would match any unique violation.
+    if (error instanceof UniqueConstraintViolationException && /service_account_api_name_key_unique|service_account\.name_key/.test(error.message)) {
       return { ok: false, error: new AccountNameTakenError(name.trim()) };
     }
     throw error;
