@@ -189,7 +189,10 @@ export type RotateSecretResponse = z.infer<typeof RotateSecretResponse>;
 const ApiPolicyFields = {
   /** Access token lifetime, 60 s .. 24 h (default 900). */
   tokenLifetimeSeconds: z.number().int().min(60).max(86_400),
-  /** Days before expiry at which reminders go out (default `[30, 7, 1]`), distinct, 1..365. */
+  /**
+   * Days before expiry at which reminders go out (default `[30, 7, 1]`), distinct, 1..365. Empty:
+   * no reminders before expiry (alerts about expired secrets and unused accounts still go out).
+   */
   reminderThresholdsDays: z
     .array(z.number().int().min(1).max(365))
     .max(10)
