@@ -40,7 +40,7 @@ export class OAuthController {
     const result = await this.tokens.issue({
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
-      ...(scope !== undefined ? { scope } : {}),
+      scope,
       grant: 'client_credentials',
       context: clientContext(request, credentials.clientId),
     });
