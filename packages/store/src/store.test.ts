@@ -231,6 +231,12 @@ describe.each(targets)('account-name migration on $name', ({ open }) => {
       await orm.getMigrator().up({ to: 'Migration20261128150000' });
       const connection = orm.em.fork().getConnection();
       const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
+      /** An account row as the schema before this migration holds it, created at `minute`. */
+      const insertAccount = (id: string, api: string, name: string, minute: number) =>
+        connection.execute(
+          "insert into service_account (id, api, client_id, name, description, scopes, status, created_at, updated_at) values (?, ?, ?, ?, '', '[]', 'enabled', ?, ?)",
+          [id, api, `tci_${id}`, name, at(minute), at(minute)],
+        );
       const rows: [string, string, string, number][] = [
         ['sa_1', 'alpha', 'Billing', 1],
         ['sa_2', 'alpha', 'billing', 2],
@@ -240,12 +246,7 @@ describe.each(targets)('account-name migration on $name', ({ open }) => {
         ['sa_6', 'alpha', 'x'.repeat(100), 6],
         ['sa_7', 'alpha', 'X'.repeat(100), 7],
       ];
-      for (const [id, api, name, minute] of rows) {
-        await connection.execute(
-          "insert into service_account (id, api, client_id, name, description, scopes, status, created_at, updated_at) values (?, ?, ?, ?, '', '[]', 'enabled', ?, ?)",
-          [id, api, `tci_${id}`, name, at(minute), at(minute)],
-        );
-      }
+      for (const [id, api, name, minute] of rows) await insertAccount(id, api, name, minute);
       await migrate(orm);
       const names: { id: string; name: string }[] = await connection.execute('select id, name from service_account order by id');
       expect(names.map((r) => r.name)).toEqual(['Billing', 'billing (3)', 'Billing (2)', 'BILLING (4)', 'billing', 'x'.repeat(100), `${'X'.repeat(96)} (2)`]);
@@ -253,7 +254,8 @@ describe.each(targets)('account-name migration on $name', ({ open }) => {
       expect((await store.session().accounts.findByName('alpha', 'BILLING (3)'))?.id).toBe('sa_2');
 
       await orm.getMigrator().down({ migrations: ['Migration20261128170000'] });
-      await connection.execute("insert into service_account (id, api, client_id, name, description, scopes, status, created_at, updated_at) values ('sa_8', 'alpha', 'tci_sa_8', 'Billing', '', '[]', 'enabled', ?, ?)", [at(8), at(8)]);
+      // Without the index a duplicate name can be written again.
+      await insertAccount('sa_8', 'alpha', 'Billing', 8);
     } finally {
       await orm.close();
       await opened.drop();
