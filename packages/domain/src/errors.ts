@@ -75,7 +75,7 @@ export class AccountNameInvalidError extends DomainError {
 
 /**
  * `ACCOUNT.NAME_TAKEN`: another service account of the same API already has this name (names are
- * compared by `accountNameKey`: case and Unicode normalisation do not make two names different).
+ * compared by `accountNameKey`: letter case, Unicode form and invisible characters do not make two names different).
  */
 export class AccountNameTakenError extends DomainError {
   readonly code = 'ACCOUNT.NAME_TAKEN' as const;

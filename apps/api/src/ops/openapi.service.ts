@@ -6,7 +6,6 @@ import { CONFIG } from '../common/tokens';
 import type { Config } from '../config/env';
 import { API_DOC, jsonSchemaOf, type JsonSchema, type RouteDoc } from './api-doc.decorator';
 
-
 /** A route as Nest registered it, with its documentation (null when undocumented). */
 export interface DiscoveredRoute {
   readonly method: string;

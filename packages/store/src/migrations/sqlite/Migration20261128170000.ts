@@ -2,8 +2,8 @@ import { Migration } from '@mikro-orm/migrations';
 import { fillAccountNameKeys } from '../account-name-keys';
 
 /**
- * Service-account names are unique per API, compared by `accountNameKey` (case and Unicode form
- * ignored). Existing accounts that share a name are renamed, the oldest keeping it.
+ * Service-account names are unique per API, compared by `accountNameKey` (letter case, Unicode
+ * form and invisible characters ignored). Existing accounts that share a name are renamed, the oldest keeping it.
  */
 export class Migration20261128170000 extends Migration {
 
