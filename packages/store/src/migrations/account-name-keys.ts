@@ -6,10 +6,9 @@ type Execute = (sql: string, params?: unknown[]) => Promise<Array<Record<string,
  * Fills `service_account.name_key` for the accounts that exist, so that the unique index on
  * (api, name_key) can be created. Names were not unique before: of the accounts of one API that
  * share a name, the oldest keeps it and each later one is renamed "<name> (2)", "<name> (3)", …
- * (the first free number; the name is shortened to stay within the length limit). Returns how
- * many accounts were renamed.
+ * (the first free number; the name is shortened to stay within the length limit).
  */
-export async function fillAccountNameKeys(execute: Execute): Promise<number> {
+export async function fillAccountNameKeys(execute: Execute): Promise<void> {
   const rows = (await execute('select id, api, name from service_account order by api, created_at, id')) as Array<{ id: string; api: string; name: string }>;
   const taken = new Map<string, Set<string>>();
   for (const row of rows) {
@@ -18,7 +17,6 @@ export async function fillAccountNameKeys(execute: Execute): Promise<number> {
     keys.add(accountNameKey(row.name));
   }
   const kept = new Map<string, Set<string>>();
-  let renamed = 0;
   for (const row of rows) {
     const keys = kept.get(row.api) ?? new Set<string>();
     kept.set(row.api, keys);
@@ -33,7 +31,6 @@ export async function fillAccountNameKeys(execute: Execute): Promise<number> {
           name = candidate;
           key = candidateKey;
           taken.get(row.api)!.add(key);
-          renamed++;
           break;
         }
       }
@@ -41,5 +38,4 @@ export async function fillAccountNameKeys(execute: Execute): Promise<number> {
     keys.add(key);
     await execute('update service_account set name = ?, name_key = ? where id = ?', [name, key, row.id]);
   }
-  return renamed;
 }
