@@ -8,7 +8,8 @@
 //
 // Environment: BENCH_ROUNDS (rounds, default 5), BENCH_DURATION (seconds per measurement, default
 // 5), BENCH_WARMUP (seconds of discarded warm-up before a server's first measurement, default 3;
-// later rounds warm up for 1 s), BENCH_PROFILE=1 (after the measurements, profile
+// later rounds warm up for 1 s), BENCH_RATE (tokens/s of the fixed-rate latency measurement;
+// default 40% of the ceiling route's median throughput), BENCH_PROFILE=1 (after the measurements, profile
 // Tessera under the same load with the V8 CPU profiler and report where its CPU time goes),
 // BENCH_ONLY (comma list of parts to run: baselines,sqlite,postgres; default all),
 // BENCH_NO_DOC=1 (print only, leave docs/benchmarks.md alone).
@@ -34,7 +35,14 @@ const settings = {
   connections: 50,
   pipelining: 1,
   profile: process.env.BENCH_PROFILE === '1',
+  /** Tokens/s of the fixed-rate measurement; null: RATE_SHARE of the ceiling's throughput. */
+  rate: process.env.BENCH_RATE ? Math.round(positiveNumber('BENCH_RATE', 0)) : null,
 };
+/**
+ * The fixed-rate latency measurement offers this share of the ceiling route's median throughput:
+ * a server doing 70% of the ceiling's work per token is then a little over half busy.
+ */
+const RATE_SHARE = 0.4;
 const only = new Set((process.env.BENCH_ONLY ?? 'baselines,sqlite,postgres').split(',').map((s) => s.trim()));
 const PG_SERVER = 'postgres://postgres@127.0.0.1:5432';
 const PG_DATABASE = 'tessera_bench';
@@ -122,6 +130,9 @@ async function measure(label, request, warmupSeconds = settings.warmup) {
     if (part.non2xx > 0) problems.push(`${name}: ${part.non2xx} non-2xx responses (status codes ${JSON.stringify(part.statusCodes)})`);
     if (part.errors > 0) problems.push(`${name}: ${part.errors} connection errors (${part.timeouts} timeouts)`);
   }
+  // At a fixed rate, latency counts from when a request was due: it may only be charged to the
+  // server if the load generator itself kept time.
+  if (measured.maxLateMs > 20) problems.push(`measurement: the load generator sent requests up to ${Math.round(measured.maxLateMs)} ms late`);
   for (const problem of problems) log(`${label}: ${problem}`);
   log(`${label}: ${Math.round(measured.requestsPerSecond)} req/s, p50 ${measured.latency.p50?.toFixed(2)} ms, p99 ${measured.latency.p99?.toFixed(2)} ms`);
   return { ...measured, problems, loadAverageBefore: loadAverage };
@@ -394,19 +405,51 @@ async function runRounds(contenders) {
     log(`round ${round + 1} of ${settings.rounds}`);
     for (const group of groups) {
       for (let k = 0; k < group.length; k += 1) {
-        const c = group[(k + round) % group.length];
-        if (c.failed) continue;
-        try {
-          if (c.entry.exited) throw new Error(`the server exited (${c.entry.code ?? c.entry.signal})\n${tail(c.entry.logFile)}`);
-          const measured = await measure(c.label, await c.request(), c.rounds.length === 0 ? settings.warmup : Math.min(1, settings.warmup));
-          c.rounds.push({ ...measured, round });
-        } catch (error) {
-          c.failed = error;
-        }
-        await settle(c.entry);
+        await measureRound(group[(k + round) % group.length], round);
       }
     }
   }
+}
+
+/** One contender's measurement in a round (`extra` joins its request spec), then waits for it to settle. */
+async function measureRound(c, round, extra = {}) {
+  if (c.failed) return;
+  try {
+    if (c.entry.exited) throw new Error(`the server exited (${c.entry.code ?? c.entry.signal})\n${tail(c.entry.logFile)}`);
+    const measured = await measure(c.label, { ...(await c.request()), ...extra }, c.rounds.length === 0 ? settings.warmup : Math.min(1, settings.warmup));
+    c.rounds.push({ ...measured, round });
+  } catch (error) {
+    c.failed = error;
+  }
+  await settle(c.entry);
+}
+
+/**
+ * Issuance latency at a fixed, moderate rate (open loop, see bench/load.mjs): the same number of
+ * token requests a second for the ceiling route and each Tessera, in rounds, each round starting
+ * one server later. Under the closed-loop load above every server runs flat out, so its latency
+ * is mostly the queue of 50 connections (50 / throughput on average); here it is what a client
+ * waits at a load the server can carry, stalls included. Returns the rate, or null if none.
+ */
+async function runFixedRate(contenders, results) {
+  const ceiling = results.baselines.ceiling;
+  const rate = settings.rate ?? (ceiling ? Math.max(100, Math.round((ceiling.requestsPerSecond * RATE_SHARE) / 100) * 100) : null);
+  if (rate === null) return null;
+  const group = contenders
+    .filter((c) => !c.failed && (c.key === 'baselines.ceiling' || c.key.endsWith('.issuance')))
+    .map((c) => ({ ...c, key: `${c.key}.fixed-rate`, label: `${c.label} at ${rate}/s`, rounds: [], failed: undefined }));
+  log(`fixed rate: ${rate} token requests/s (open loop)`);
+  for (let round = 0; round < settings.rounds; round += 1) {
+    log(`fixed-rate round ${round + 1} of ${settings.rounds}`);
+    for (let k = 0; k < group.length; k += 1) await measureRound(group[(k + round) % group.length], round, { rate });
+  }
+  results.fixedRate = { rate, share: settings.rate ? null : RATE_SHARE, servers: {} };
+  for (const c of group) {
+    if (c.failed) results.failures.push(`${c.label}: ${c.failed.message}`);
+    const measured = aggregate(c);
+    if (measured) results.fixedRate.servers[c.key === 'baselines.ceiling.fixed-rate' ? 'ceiling' : c.key.split('.')[1]] = measured;
+  }
+  return rate;
 }
 
 /** One contender's rounds as one measurement: medians of the rounds, every problem kept. */
@@ -417,7 +460,7 @@ function aggregate(c) {
   return {
     requestsPerSecond: pick((r) => r.requestsPerSecond),
     totalRequests: rounds.reduce((n, r) => n + r.totalRequests, 0),
-    latency: { p50: pick((r) => r.latency.p50), p99: pick((r) => r.latency.p99) },
+    latency: { p50: pick((r) => r.latency.p50), p90: pick((r) => r.latency.p90), p99: pick((r) => r.latency.p99), max: pick((r) => r.latency.max) },
     non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
     problems: [
@@ -497,6 +540,7 @@ async function main() {
     if (group === 'baselines') results.baselines[mode] = measured;
     else (results.tessera[mode] ??= {})[kind] = measured;
   }
+  await runFixedRate(contenders, results);
   if (settings.profile) {
     for (const c of contenders.filter((c) => c.key.startsWith('tessera.') && !c.failed)) {
       const [, mode, kind] = c.key.split('.');
