@@ -245,6 +245,10 @@ describe.each(TARGETS)('management API on $name', (target) => {
       expectValidationError(await call('POST', url, { name: 'x', scopes: [], status: 'disabled' }), 'status');
       expectValidationError(await call('POST', url, { name: 'x'.repeat(101), scopes: [] }), 'name');
       expectValidationError(await call('POST', url, { name: 'x', description: 'd'.repeat(1025), scopes: [] }), 'description');
+      // Half a surrogate pair, as JSON can carry it: refused by the domain's text rules.
+      const lone = await http.call('POST', url, { token: tokenA, body: '{"name":"a\\ud800","scopes":[]}', headers: { 'content-type': 'application/json' } });
+      expectError(lone, 400, 'ACCOUNT.NAME_INVALID');
+      expect(lone.body.error.details).toMatchObject({ reason: 'invalid_unicode' });
       const notJson = await http.call('POST', url, { token: tokenA, body: '{"name":', headers: { 'content-type': 'application/json' } });
       expectError(notJson, 400, 'REQUEST.VALIDATION_FAILED');
 

@@ -52,7 +52,7 @@ export function isDomainError(value: unknown): value is DomainError {
 }
 
 /** Why a name or description was refused. */
-export type TextInvalidReason = 'empty' | 'too_long' | 'control_characters';
+export type TextInvalidReason = 'empty' | 'too_long' | 'control_characters' | 'invalid_unicode';
 
 function textReasonSentence(what: string, reason: TextInvalidReason, maxLength: number): string {
   switch (reason) {
@@ -62,6 +62,8 @@ function textReasonSentence(what: string, reason: TextInvalidReason, maxLength: 
       return `The ${what} must be at most ${maxLength} characters long.`;
     case 'control_characters':
       return `The ${what} must not contain control characters.`;
+    case 'invalid_unicode':
+      return `The ${what} must be valid Unicode text: it contains half of a UTF-16 surrogate pair.`;
   }
 }
 

@@ -56,6 +56,10 @@ describe('createServiceAccount', () => {
     [{ name: 'a\nb' }, 'ACCOUNT.NAME_INVALID', 'control_characters'],
     [{ description: 'd'.repeat(501) }, 'ACCOUNT.DESCRIPTION_INVALID', 'too_long'],
     [{ description: 'a\u0000' }, 'ACCOUNT.DESCRIPTION_INVALID', 'control_characters'],
+    [{ name: 'a\ud800' }, 'ACCOUNT.NAME_INVALID', 'invalid_unicode'],
+    [{ name: '\udfffb' }, 'ACCOUNT.NAME_INVALID', 'invalid_unicode'],
+    [{ name: 'a\udc00\ud800b' }, 'ACCOUNT.NAME_INVALID', 'invalid_unicode'],
+    [{ description: 'x\udbff' }, 'ACCOUNT.DESCRIPTION_INVALID', 'invalid_unicode'],
     [{ scopes: ['bad scope'] }, 'ACCOUNT.SCOPE_INVALID', 'syntax'],
   ])('%j → %s', (overrides, code, reason) => {
     const r = createServiceAccount({ api: 'my-api', name: 'ok', scopes: [], ...overrides }, NOW, counter());
@@ -64,6 +68,26 @@ describe('createServiceAccount', () => {
       expect(r.error.code).toBe(code);
       expect(r.error.details.reason).toBe(reason);
     }
+  });
+
+  it('keeps only names and descriptions that survive a UTF-8 round trip (what any database stores)', () => {
+    // encodeURIComponent writes UTF-8, and throws on what UTF-8 cannot hold.
+    const roundTrips = (text: string) => {
+      try {
+        return decodeURIComponent(encodeURIComponent(text)) === text;
+      } catch {
+        return false;
+      }
+    };
+    // Any code point, or half of a surrogate pair on its own (fast-check's 'binary' keeps pairs whole).
+    const unit = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 20 }), (text) => {
+        const named = createServiceAccount({ api: 'a', name: `n${text}`, description: text, scopes: [] }, NOW, counter());
+        if (named.ok) expect(roundTrips(named.value.name) && roundTrips(named.value.description)).toBe(true);
+        else if (roundTrips(text)) expect(named.error.details.reason).not.toBe('invalid_unicode');
+      }),
+    );
   });
 
   it('accepts limits exactly and counts characters, not UTF-16 units', () => {

@@ -10,25 +10,31 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u;
 // Descriptions may span lines: tab, LF and CR are allowed there.
 const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/u;
 
+// A UTF-16 surrogate without its partner (JSON can carry one as "\ud800"): not a character at
+// all. Stored, it turns into invalid UTF-8 or U+FFFD, so the name read back is not the one checked.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function length(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
 }
 
-/** Trims a name and checks it: 1..100 characters, no control characters. */
+/** Trims a name and checks it: 1..100 characters, no control characters, well-formed Unicode. */
 export function checkName(raw: string): { ok: true; value: string } | { ok: false; reason: TextInvalidReason } {
   const value = String(raw).trim();
   if (value.length === 0) return { ok: false, reason: 'empty' };
   if (length(value) > MAX_NAME_LENGTH) return { ok: false, reason: 'too_long' };
   if (CONTROL.test(value)) return { ok: false, reason: 'control_characters' };
+  if (LONE_SURROGATE.test(value)) return { ok: false, reason: 'invalid_unicode' };
   return { ok: true, value };
 }
 
-/** Trims a description and checks it: 0..500 characters; tabs and line breaks allowed, other control characters not. */
+/** Trims a description and checks it: 0..500 characters of well-formed Unicode; tabs and line breaks allowed, other control characters not. */
 export function checkDescription(raw: string): { ok: true; value: string } | { ok: false; reason: TextInvalidReason } {
   const value = String(raw).trim();
   if (length(value) > MAX_DESCRIPTION_LENGTH) return { ok: false, reason: 'too_long' };
   if (CONTROL_EXCEPT_WHITESPACE.test(value)) return { ok: false, reason: 'control_characters' };
+  if (LONE_SURROGATE.test(value)) return { ok: false, reason: 'invalid_unicode' };
   return { ok: true, value };
 }
