@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { Store } from '@tessera/store';
 import { randomBytes } from 'node:crypto';
@@ -57,6 +57,25 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void 
 }
 
 /**
+ * Answers, in Tessera's error shape, what Fastify's router refused before any route or hook ran:
+ * a path whose percent-escapes do not decode to UTF-8 (400), and a path segment longer than any
+ * identifier could be (Fastify's `maxParamLength`; no such resource, 404).
+ */
+function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const [code, message]: [ErrorCode, string] =
+    error.code === 'FST_ERR_BAD_URL'
+      ? ['REQUEST.MALFORMED', 'The URL is not valid: a percent-escape in its path does not decode to UTF-8 text.']
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? ['RESOURCE.NOT_FOUND', 'Not found: a part of the path is longer than any name or identifier.']
+        : ['INTERNAL.ERROR', 'Internal error.'];
+  if (code === 'INTERNAL.ERROR') request.log.error({ err: error }, `Routing failed (${request.id})`);
+  void reply
+    .header('X-Request-Id', request.id)
+    .code(STATUS_BY_CODE[code])
+    .send({ error: { code, message, requestId: request.id } });
+}
+
+/**
  * Builds the HTTP application: Fastify with pino logging and request ids, JSON and form bodies,
  * every module. `listen` is left to the caller.
  */
@@ -75,6 +94,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     childLoggerFactory,
     forceCloseConnections: 'idle',
     clientErrorHandler,
+    frameworkErrors,
     // No Nest middleware is used (hooks and guards do that work): skip @fastify/middie and the
     // request hook it would run on every request.
     skipMiddie: true,

@@ -79,6 +79,19 @@ describe('operations', () => {
     expect((await request(`${server.url}/health/live`)).status).toBe(200);
   });
 
+  it('answers paths the router cannot read (a bad percent-escape, an overlong segment) in the JSON error shape', async () => {
+    for (const path of ['/%FF', '/oauth/token%FF', '/apis/my-api/service-accounts/%E0%A4%A']) {
+      const bad = await request(`${server.url}${path}`, { method: 'POST' });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toEqual({ error: { code: 'REQUEST.MALFORMED', message: expect.stringContaining('percent-escape'), requestId: expect.stringMatching(/^req_/) } });
+      expect(bad.headers.get('x-request-id')).toBe(bad.body.error.requestId);
+    }
+    const long = await request(`${server.url}/apis/${'a'.repeat(600)}`);
+    expect(long.status).toBe(404);
+    expect(long.body.error.code).toBe('RESOURCE.NOT_FOUND');
+    expect(long.headers.get('x-request-id')).toBe(long.body.error.requestId);
+  });
+
   it('counts issuance and failures in Prometheus metrics without client IDs', async () => {
     const admin = await bootstrap(server, 'metrics-api');
     await tokenFor(server, admin.clientId, admin.clientSecret);
