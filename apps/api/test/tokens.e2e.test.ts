@@ -218,6 +218,14 @@ describe.each(TARGETS)('token service on $name', (target) => {
       const notJson = await request(`${server.url}/System/UserAccount`, { body: '{"clientId":', headers: { 'content-type': 'application/json' } });
       expect(notJson.status).toBe(400);
       expect(notJson.body.error.code).toBe('REQUEST.VALIDATION_FAILED');
+      // Thousands of unknown (and long) keys: a short answer naming the first few, and how many there were.
+      const keys = Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}${'x'.repeat(i === 0 ? 5_000 : 0)}`, 1]));
+      const flood = await request(`${server.url}/System/UserAccount`, { json: { clientId: reader.clientId, clientSecret: reader.clientSecret, ...keys } });
+      expect(flood.status).toBe(400);
+      expect(flood.text.length).toBeLessThan(10_000);
+      expect(flood.body.error.issues).toHaveLength(20);
+      expect(flood.body.error.details).toEqual({ issueCount: 3_000 });
+      expect(flood.body.error.message).toMatch(/; and 2980 more$/);
       const wrongType = await request(`${server.url}/System/UserAccount`, { body: 'clientId=a', headers: { 'content-type': 'text/csv' } });
       expect(wrongType.status).toBe(415);
       expect(wrongType.body.error.code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
