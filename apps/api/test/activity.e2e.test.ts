@@ -86,7 +86,7 @@ describe.each(TARGETS)('activity review on $name', (target) => {
     const bad = await request(`${server.url}/apis/my-api/audit-events?type=nope`, { token: adminToken });
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues[0].path).toBe('type');
-    for (const path of ['/apis/my-api/audit-events?cursor=garbage', '/apis/my-api/service-accounts?cursor=garbage']) {
+    for (const path of ['/apis/my-api/audit-events?cursor=garbage', '/apis/my-api/service-accounts?cursor=garbage', '/apis/my-api/audit-events?cursor=evt_x', '/apis/my-api/service-accounts?cursor=sa_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz']) {
       const badCursor = await request(`${server.url}${path}`, { token: adminToken });
       expect(badCursor.status).toBe(400);
       expect(badCursor.body.error.issues).toEqual([{ path: 'cursor', message: expect.stringContaining('nextCursor') }]);

@@ -7,10 +7,10 @@
  * that was not whitelisted here (no hash, no secret), and clients stay forward-compatible.
  * Only {@link SecretCreatedResponse} carries a client secret, once, at creation.
  */
-import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '@tessera/domain';
+import { ID_BODY_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '@tessera/domain';
 import { z } from 'zod';
 import { DomainEvent, DomainEventType } from '../events';
-import { ApiSlug, ClientId, IsoDateTime, ScopeList, SecretId, ServiceAccountId, prefixedId } from '../primitives';
+import { ApiSlug, ClientId, IsoDateTime, ScopeList, SecretId, ServiceAccountId } from '../primitives';
 
 /** Account or secret status. */
 export const Status = z.enum(['enabled', 'disabled']);
@@ -53,11 +53,12 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 export const PageLimit = z.coerce.number().int().min(1).max(100).default(20);
 
 /**
- * A paging cursor: the `nextCursor` of the previous page, which is the id of its last item (so a
- * cursor that is not such an id is refused rather than read as "from the start").
+ * A paging cursor: the `nextCursor` of the previous page, which is the id of its last item. Only
+ * the exact shape of such an id is taken (prefix and ID_BODY_LENGTH base62 characters): anything
+ * else, `evt_x` included, is refused rather than read as a position before or after every item.
  */
 function cursorOf(idPrefix: 'sa' | 'evt') {
-  return prefixedId(idPrefix, 'must be the nextCursor of a previous page');
+  return z.string().regex(new RegExp(`^${idPrefix}_[0-9A-Za-z]{${ID_BODY_LENGTH}}$`), { message: 'must be the nextCursor of a previous page' });
 }
 
 // ---------------------------------------------------------------------------------------------
