@@ -116,6 +116,36 @@ describe.each(TARGETS)('token service on $name', (target) => {
       expect((await request(`${server.url}/my-api/products`, { token: viaBasic.access_token })).status).toBe(200);
     });
 
+    it('revocation ignores token_type_hint, refuses a live token of another client of the API, and treats another API\'s tokens as unknown', async () => {
+      const other = await createClient(server, adminToken, 'my-api', ['products:read'], 'other revoker');
+      const elsewhere = await bootstrap(server, 'revocation-elsewhere');
+      plaintexts.push(other.clientSecret, elsewhere.clientSecret);
+      const revoke = (credentials: { clientId: string; clientSecret: string }, form: Record<string, string>) =>
+        request(`${server.url}/oauth/revoke`, { form, headers: { authorization: basic(credentials.clientId, credentials.clientSecret) } });
+      const works = async (token: string) => (await request(`${server.url}/my-api/products`, { token })).status === 200;
+
+      const token = await tokenFor(server, reader.clientId, reader.clientSecret);
+      plaintexts.push(token);
+      // Another API's client: answered like an unknown token (200), and nothing is revoked.
+      expect(await revoke(elsewhere, { token })).toMatchObject({ status: 200, body: {} });
+      expect(await works(token)).toBe(true);
+      // Another client of the same API: refused.
+      expect(await revoke(other, { token })).toMatchObject({ status: 400, body: { error: 'unauthorized_client' } });
+      expect(await works(token)).toBe(true);
+      // A repeated hint is a malformed request; an unexpected one is only a hint.
+      const repeated = await request(`${server.url}/oauth/revoke`, {
+        body: `token=${token}&token_type_hint=access_token&token_type_hint=refresh_token`,
+        headers: { authorization: basic(reader.clientId, reader.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(repeated).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+      expect(await revoke(reader, { token, token_type_hint: 'refresh_token' })).toMatchObject({ status: 200, body: {} });
+      expect(await works(token)).toBe(false);
+      const second = await tokenFor(server, reader.clientId, reader.clientSecret);
+      plaintexts.push(second);
+      expect(await revoke(reader, { token: second, token_type_hint: 'something_else' })).toMatchObject({ status: 200, body: {} });
+      expect(await works(second)).toBe(false);
+    });
+
     it('introspection shows a client its own tokens, and every token only to resource servers and admins', async () => {
       const other = await createClient(server, adminToken, 'my-api', ['products:read'], 'other reader');
       const resourceServer = await createClient(server, adminToken, 'my-api', ['tessera:introspect'], 'resource server');

@@ -84,10 +84,9 @@ export class OAuthController {
     if (!caller.ok) throw oauthFailure(caller.failure, credentials);
     const token = formField(form, 'token');
     if (!token) throw new OAuthException('invalid_request', 'The "token" parameter is required.');
-    const hint = formField(form, 'token_type_hint');
-    if (hint !== undefined && hint !== 'access_token' && hint !== 'refresh_token') {
-      throw new OAuthException('unsupported_token_type', 'Only access tokens can be revoked.');
-    }
+    // token_type_hint is only a hint (RFC 7009 §2.1): Tessera issues access tokens only, and looks
+    // for one whatever the hint says, unknown values included. It still must not repeat.
+    formField(form, 'token_type_hint');
     const outcome = await this.introspection.revoke(token, caller.account, context);
     if (outcome === 'not_yours') throw new OAuthException('unauthorized_client', 'The token was not issued to this client.', 400);
     return {};

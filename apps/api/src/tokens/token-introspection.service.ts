@@ -36,14 +36,17 @@ export class TokenIntrospection {
 
   /**
    * Revokes a token issued to the caller (or to any client of its API when the caller is an
-   * admin). An invalid or already dead token is not an error (RFC 7009 §2.2).
+   * admin). An invalid or already dead token is not an error (RFC 7009 §2.2), and neither is a
+   * token of another API: each API is its own tenant, whose clients learn nothing of another's
+   * tokens (here, whether one is still live), as with introspection. A live token of another
+   * client of the same API is refused (`not_yours`, RFC 7009 §2.1).
    */
   async revoke(token: string, caller: ServiceAccount, context: AuditContext): Promise<'revoked' | 'inactive' | 'not_yours'> {
     const verification = await this.verifier.verify(token);
-    if (!verification.ok) return 'inactive';
+    if (!verification.ok || verification.claims.aud !== caller.api) return 'inactive';
     const c = verification.claims;
     const isAdmin = (caller.scopes as readonly string[]).includes(ADMIN_SCOPE);
-    if (c.aud !== caller.api || (c.client_id !== caller.clientId && !isAdmin)) return 'not_yours';
+    if (c.client_id !== caller.clientId && !isAdmin) return 'not_yours';
     const message = await this.store.transaction(async (tx) => {
       const revoked = await this.revocations.record(tx, 'token', c.jti, c.aud);
       const account = await tx.accounts.findByClientId(c.client_id);
