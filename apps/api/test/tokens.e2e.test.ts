@@ -248,6 +248,9 @@ describe.each(TARGETS)('token service on $name', (target) => {
       const notJson = await request(`${server.url}/System/UserAccount`, { body: '{"clientId":', headers: { 'content-type': 'application/json' } });
       expect(notJson.status).toBe(400);
       expect(notJson.body.error.code).toBe('REQUEST.VALIDATION_FAILED');
+      const empty = await request(`${server.url}/System/UserAccount`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.message).toBe('The request body is empty.');
       // Thousands of unknown (and long) keys: a short answer naming the first few, and how many there were.
       const keys = Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}${'x'.repeat(i === 0 ? 5_000 : 0)}`, 1]));
       const flood = await request(`${server.url}/System/UserAccount`, { json: { clientId: reader.clientId, clientSecret: reader.clientSecret, ...keys } });

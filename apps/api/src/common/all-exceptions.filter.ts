@@ -99,6 +99,10 @@ function statusOf(exception: unknown): number | null {
 function publicMessage(exception: unknown, status: number): string {
   if (status === 415) return 'Unsupported Content-Type; send application/json.';
   if (status === 413) return 'The request body is too large.';
+  return frameworkMessage(exception).replace(/^Body cannot be empty.*$/, 'The request body is empty.');
+}
+
+function frameworkMessage(exception: unknown): string {
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
     if (typeof response === 'object' && response !== null && 'message' in response) {
@@ -107,6 +111,5 @@ function publicMessage(exception: unknown, status: number): string {
     }
     return exception.message;
   }
-  if (exception instanceof Error) return exception.message.replace(/^Body cannot be empty.*$/, 'The request body is empty.');
-  return 'Bad request.';
+  return exception instanceof Error ? exception.message : 'Bad request.';
 }
