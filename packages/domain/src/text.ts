@@ -10,6 +10,11 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u;
 // Descriptions may span lines: tab, LF and CR are allowed there.
 const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/u;
 
+// Text-direction overrides and isolates: in a name they make what a reader sees differ from what
+// is stored ("\u202Egnp.exe" reads as "exe.png"), in audit trails and alert messages alike.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+// What no reader can see: a name made only of these is as good as empty.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{White_Space}]/gu;
 // A UTF-16 surrogate without its partner (JSON can carry one as "\ud800"): not a character at
 // all. Stored, it turns into invalid UTF-8 or U+FFFD, so the name read back is not the one checked.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -20,12 +25,15 @@ function length(text: string): number {
   return n;
 }
 
-/** Trims a name and checks it: 1..100 characters, no control characters, well-formed Unicode. */
+/**
+ * Trims a name and checks it: 1..100 characters, at least one of them visible, no control
+ * characters (text-direction controls included), well-formed Unicode.
+ */
 export function checkName(raw: string): { ok: true; value: string } | { ok: false; reason: TextInvalidReason } {
   const value = String(raw).trim();
-  if (value.length === 0) return { ok: false, reason: 'empty' };
+  if (value.replace(INVISIBLE, '').length === 0) return { ok: false, reason: 'empty' };
   if (length(value) > MAX_NAME_LENGTH) return { ok: false, reason: 'too_long' };
-  if (CONTROL.test(value)) return { ok: false, reason: 'control_characters' };
+  if (CONTROL.test(value) || BIDI_CONTROL.test(value)) return { ok: false, reason: 'control_characters' };
   if (LONE_SURROGATE.test(value)) return { ok: false, reason: 'invalid_unicode' };
   return { ok: true, value };
 }
