@@ -9,7 +9,13 @@ import type { Principal } from './principal';
 export interface TokenRequirement {
   /** Route parameter that names the API the token must be for (its `aud`). */
   readonly audienceParam: string;
-  /** Scopes the token must hold, computed from the route parameters. */
+  /**
+   * The route's own path-parameter pipe (share the instance with its `@Param`), run before the
+   * token is looked at: a path the route refuses gets the route's 400 whatever the token, and
+   * `scopes` only ever sees parameters that passed it.
+   */
+  readonly params?: { transform(params: Readonly<Record<string, string>>): Readonly<Record<string, string>> };
+  /** Scopes the token must hold, computed from the route parameters (checked by `params`, if given). */
   readonly scopes: (params: Readonly<Record<string, string>>, method: string) => readonly string[];
   /**
    * `not_found`: a token for another API gets 404, as if the route's API did not exist (tenant
@@ -21,8 +27,10 @@ export interface TokenRequirement {
 const REQUIREMENT = Symbol('token-requirement');
 
 /**
- * Bearer guard (RFC 6750) built on @nestjs/passport: verifies the token, then checks that it is
- * for this route's API and holds the route's scopes. 401 `invalid_token` / 403 `insufficient_scope`.
+ * Bearer guard (RFC 6750) built on @nestjs/passport: checks the path, verifies the token, then
+ * checks that it is for this route's API and holds the route's scopes. 404 for a path that cannot
+ * name an API, 400 for path parameters the route refuses, 401 `invalid_token` / 403
+ * `insufficient_scope`.
  */
 @Injectable()
 export class BearerGuard extends AuthGuard('bearer') {
@@ -51,6 +59,9 @@ export class BearerGuard extends AuthGuard('bearer') {
     if (requirement && !isApiSlug(request.params[requirement.audienceParam])) {
       throw noRoute(request);
     }
+    // Parameters the route would refuse anyway (a collection named `ā`) get its 400 for any
+    // caller, and never reach a scope or a header.
+    const params = requirement?.params ? requirement.params.transform(request.params) : request.params;
     await super.canActivate(context);
     if (!requirement) return true;
     const { claims, scopes } = request.user;
@@ -58,10 +69,10 @@ export class BearerGuard extends AuthGuard('bearer') {
       if (requirement.wrongAudience === 'not_found') throw new ProblemException('RESOURCE.NOT_FOUND', 'Not found.');
       throw new BearerException('invalid_token', 'The access token is not for this API.');
     }
-    const required = requirement.scopes(request.params, request.method);
+    const required = requirement.scopes(params, request.method);
     const missing = required.filter((scope) => !scopes.has(scope));
     if (missing.length > 0) {
-      throw new BearerException('insufficient_scope', `The access token lacks the scope ${missing.join(' ')}.`, required.join(' '));
+      throw new BearerException('insufficient_scope', `The access token lacks the scope ${missing.join(' ')}.`, required);
     }
     return true;
   }

@@ -10,6 +10,8 @@ const CollectionParams = z.strictObject({
   api: ApiSlug,
   collection: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be 1-63 lowercase letters, digits, "-" or "_", starting with a letter'),
 });
+/** Checks the path in the guard, before any token or scope, and again (memoized) for the handler. */
+const collectionPath = new ZodPipe(CollectionParams, 'path', true);
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_LIST).default(MAX_LIST) });
 const MAX_DOCUMENT_BYTES = 16 * 1024;
 const DocumentBody = z
@@ -26,6 +28,7 @@ const StoredDocument = z.looseObject({ id: z.string(), createdAt: z.string() });
 @Controller(':api/:collection')
 @RequireToken({
   audienceParam: 'api',
+  params: collectionPath,
   scopes: (params, method) => [`${params.collection}:${method === 'GET' ? 'read' : 'write'}`],
 })
 export class CollectionsController {
@@ -34,7 +37,7 @@ export class CollectionsController {
   @Get()
   @ApiDoc({ summary: 'List documents (scope <collection>:read)', tag: 'collections', auth: 'bearer', query: ListQuery, responses: { 200: z.object({ items: z.array(StoredDocument) }) } })
   async list(
-    @Param(new ZodPipe(CollectionParams, 'path', true)) params: z.infer<typeof CollectionParams>,
+    @Param(collectionPath) params: z.infer<typeof CollectionParams>,
     @Query(new ZodPipe(ListQuery, 'query', true)) query: z.infer<typeof ListQuery>,
   ): Promise<{ items: CollectionDocument[] }> {
     return { items: await this.collections.list(params.api, params.collection, query.limit) };
@@ -44,7 +47,7 @@ export class CollectionsController {
   @ApiDoc({ summary: 'Add a document (scope <collection>:write)', tag: 'collections', auth: 'bearer', body: DocumentBody, responses: { 201: StoredDocument } })
   @HttpCode(201)
   async add(
-    @Param(new ZodPipe(CollectionParams, 'path', true)) params: z.infer<typeof CollectionParams>,
+    @Param(collectionPath) params: z.infer<typeof CollectionParams>,
     @Body(new ZodPipe(DocumentBody, 'document')) body: Record<string, unknown>,
   ): Promise<CollectionDocument> {
     return this.collections.add(params.api, params.collection, body);

@@ -1,4 +1,5 @@
 import type { OAuthErrorCode, ValidationIssue } from '@tessera/contracts';
+import { isScope } from '@tessera/domain';
 import type { ErrorCode, Failure } from './app-error';
 
 /** Thrown by controllers and pipes only: an error body `{error:{code,message,requestId}}`. */
@@ -40,13 +41,17 @@ export class OAuthException extends Error {
   }
 }
 
+/** What an `error_description` may hold (RFC 6750 §3): printable ASCII but `"` and `\`. */
+const NOT_DESCRIPTION_CHARACTER = /[^\x20\x21\x23-\x5B\x5D-\x7E]/g;
+
 /** An RFC 6750 bearer-token failure: 401/403 with a `WWW-Authenticate: Bearer` challenge. */
 export class BearerException extends Error {
   constructor(
     /** Absent when the request carried no token at all (RFC 6750 §3.1). */
     readonly error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | null,
     readonly description: string,
-    readonly requiredScope?: string,
+    /** The scopes the route requires, named in the challenge's `scope` attribute. */
+    readonly requiredScopes: readonly string[] = [],
   ) {
     super(description);
     this.name = 'BearerException';
@@ -58,10 +63,16 @@ export class BearerException extends Error {
     return 401;
   }
 
+  /**
+   * The `WWW-Authenticate` value. Only characters RFC 6750 §3 allows ever reach it, whatever the
+   * description and scopes: the description loses every other character, and the `scope`
+   * attribute is left out unless every required scope is a scope token (RFC 6749 §3.3) — a
+   * partial list would tell the client a wrong requirement.
+   */
   get challenge(): string {
     const parts = ['realm="tessera"'];
-    if (this.error) parts.push(`error="${this.error}"`, `error_description="${this.description.replace(/["\\]/g, '')}"`);
-    if (this.requiredScope) parts.push(`scope="${this.requiredScope}"`);
+    if (this.error) parts.push(`error="${this.error}"`, `error_description="${this.description.replace(NOT_DESCRIPTION_CHARACTER, '')}"`);
+    if (this.requiredScopes.length > 0 && this.requiredScopes.every(isScope)) parts.push(`scope="${this.requiredScopes.join(' ')}"`);
     return `Bearer ${parts.join(', ')}`;
   }
 }

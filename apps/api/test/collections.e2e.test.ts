@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TARGETS, type TestDatabase } from './support/databases';
+import { request, type JsonResponse } from './support/http';
+import { startTessera, type TesseraProcess } from './support/tessera-process';
+import { bootstrap, createClient, tokenFor } from './support/world';
+
+describe.each(TARGETS)('the demo collections on $name', (target) => {
+  let db: TestDatabase;
+  let server: TesseraProcess;
+  /** Bearer tokens of `my-api` by what they may do, and one of another API. */
+  const tokens: Record<'reader' | 'writer' | 'editor' | 'otherApi', string> = { reader: '', writer: '', editor: '', otherApi: '' };
+
+  beforeAll(async () => {
+    db = await target.create();
+    server = await startTessera(db);
+    const admin = await bootstrap(server, 'my-api');
+    const adminToken = await tokenFor(server, admin.clientId, admin.clientSecret);
+    const scopes = { reader: ['products:read'], writer: ['products:write'], editor: ['products:read', 'products:write', 'nested:read', 'nested:write'] };
+    for (const [role, granted] of Object.entries(scopes) as [keyof typeof scopes, string[]][]) {
+      const client = await createClient(server, adminToken, 'my-api', granted, role);
+      tokens[role] = await tokenFor(server, client.clientId, client.clientSecret);
+    }
+    const other = await bootstrap(server, 'other-api');
+    tokens.otherApi = await tokenFor(server, other.clientId, other.clientSecret);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  describe('collection names', () => {
+    // Not Latin-1, quotes and a comma that would add a parameter to WWW-Authenticate, upper case,
+    // a space, a bidirectional override, one character too many.
+    const invalid = ['%C4%81', 'a%22%2C%20error%3D%22x', 'a%22%2C%20error%3D%22x%22%2C%20x%3D%22', 'Products', 'a%20b', '%E2%80%AE', 'a'.repeat(64)];
+
+    function expectInvalidName(response: JsonResponse, what: string): void {
+      expect(response.status, `${what}: ${response.text}`).toBe(400);
+      expect(response.headers.get('www-authenticate'), what).toBeNull();
+      if (response.text === '') return; // HEAD
+      expect(response.body, what).toEqual({
+        error: {
+          code: 'REQUEST.VALIDATION_FAILED',
+          message: expect.stringContaining('collection'),
+          requestId: expect.any(String),
+          issues: [{ path: 'collection', message: expect.stringContaining('collection') }],
+        },
+      });
+    }
+
+    it('answers an invalid name with 400 naming the collection, whatever the token, before asking for one', async () => {
+      for (const name of invalid) {
+        for (const [who, token] of [...Object.entries(tokens), ['no token', undefined]] as [string, string | undefined][]) {
+          for (const method of ['GET', 'HEAD', 'POST']) {
+            const response = await request(`${server.url}/my-api/${name}`, { method, ...(token ? { token } : {}), ...(method === 'POST' ? { json: { name: 'x' } } : {}) });
+            expectInvalidName(response, `${method} /my-api/${name} with ${who}`);
+          }
+        }
+      }
+      expect(server.logs()).not.toMatch(/"level":50/);
+    });
+
+    it('still asks for a token, and for the scope, on a valid name', async () => {
+      const none = await request(`${server.url}/my-api/products`);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="tessera"');
+      const otherApi = await request(`${server.url}/my-api/products`, { token: tokens.otherApi });
+      expect(otherApi.status).toBe(401);
+      expect(otherApi.body.error.code).toBe('AUTH.INVALID_TOKEN');
+      const reader = await request(`${server.url}/my-api/products`, { token: tokens.reader, json: { name: 'x' } });
+      expect(reader.status).toBe(403);
+      expect(reader.headers.get('www-authenticate')).toBe(
+        'Bearer realm="tessera", error="insufficient_scope", error_description="The access token lacks the scope products:write.", scope="products:write"',
+      );
+    });
+  });
+});
