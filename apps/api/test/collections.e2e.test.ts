@@ -74,4 +74,18 @@ describe.each(TARGETS)('the demo collections on $name', (target) => {
       );
     });
   });
+
+  describe('HEAD', () => {
+    it('needs <collection>:read, like GET', async () => {
+      const reader = await request(`${server.url}/my-api/products`, { method: 'HEAD', token: tokens.reader });
+      expect(reader.status).toBe(200);
+      expect(reader.text).toBe('');
+      const writer = await request(`${server.url}/my-api/products`, { method: 'HEAD', token: tokens.writer });
+      expect(writer.status).toBe(403);
+      expect(writer.headers.get('www-authenticate')).toBe(
+        'Bearer realm="tessera", error="insufficient_scope", error_description="The access token lacks the scope products:read.", scope="products:read"',
+      );
+      expect((await request(`${server.url}/my-api/products`, { token: tokens.writer })).status).toBe(403);
+    });
+  });
 });

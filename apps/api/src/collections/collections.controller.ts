@@ -23,13 +23,15 @@ const StoredDocument = z.looseObject({ id: z.string(), createdAt: z.string() });
 
 /**
  * The protected demo API of the product documentation (`GET /my-api/products` with a token).
- * Reading needs `<collection>:read`, writing `<collection>:write`, with a token for that API.
+ * Reading (GET, HEAD) needs `<collection>:read`, writing `<collection>:write`, with a token for
+ * that API.
  */
 @Controller(':api/:collection')
 @RequireToken({
   audienceParam: 'api',
   params: collectionPath,
-  scopes: (params, method) => [`${params.collection}:${method === 'GET' ? 'read' : 'write'}`],
+  // Fastify answers HEAD with the GET handler: it reads like GET.
+  scopes: (params, method) => [`${params.collection}:${method === 'GET' || method === 'HEAD' ? 'read' : 'write'}`],
 })
 export class CollectionsController {
   constructor(private readonly collections: CollectionsService) {}
