@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TARGETS, type TestDatabase } from './support/databases';
+import { sql, TARGETS, type TestDatabase } from './support/databases';
 import { request, type JsonResponse } from './support/http';
 import { startTessera, type TesseraProcess } from './support/tessera-process';
 import { bootstrap, createClient, tokenFor } from './support/world';
+
+/** A document whose arrays and objects nest `depth` levels deep, the document itself being level 1. */
+function nestedArrays(depth: number): string {
+  return `{"a":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+}
+function nestedObjects(depth: number): string {
+  return `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
+}
 
 describe.each(TARGETS)('the demo collections on $name', (target) => {
   let db: TestDatabase;
@@ -86,6 +94,39 @@ describe.each(TARGETS)('the demo collections on $name', (target) => {
         'Bearer realm="tessera", error="insufficient_scope", error_description="The access token lacks the scope products:read.", scope="products:read"',
       );
       expect((await request(`${server.url}/my-api/products`, { token: tokens.writer })).status).toBe(403);
+    });
+  });
+
+  describe('document nesting', () => {
+    const stored = async () => Number((await sql<{ n: number | string }>(db, "select count(*) as n from document where api = 'my-api' and collection = 'nested'"))[0]!.n);
+    const post = (body: string) => request(`${server.url}/my-api/nested`, { token: tokens.editor, body, headers: { 'content-type': 'application/json' } });
+
+    it('stores a document nested 32 levels deep', async () => {
+      for (const body of [nestedArrays(32), nestedObjects(32)]) {
+        const added = await post(body);
+        expect(added.status, added.text).toBe(201);
+      }
+      expect(await stored()).toBe(2);
+    });
+
+    it('refuses deeper documents with 400 naming the limit, stores nothing, and stays up', async () => {
+      const before = await stored();
+      // Depths at which the database driver (3,000) and JSON.stringify (30,000, just under the
+      // 64 KiB body limit) ran out of call stack; then one level too many.
+      for (const body of [nestedArrays(3_001), nestedObjects(3_001), nestedArrays(30_001), nestedArrays(33), nestedObjects(33), `{"a":1,"b":${nestedArrays(40)}}`]) {
+        const refused = await post(body);
+        expect(refused.status, `${body.length} bytes: ${refused.text}`).toBe(400);
+        expect(refused.body).toEqual({ error: { code: 'REQUEST.VALIDATION_FAILED', message: expect.stringContaining('32 levels'), requestId: expect.any(String), issues: [{ path: '', message: expect.stringContaining('32 levels') }] } });
+      }
+      expect(await stored()).toBe(before);
+      expect((await request(`${server.url}/my-api/nested`, { token: tokens.editor })).body.items).toHaveLength(before);
+      expect(server.logs()).not.toMatch(/"level":50/);
+    });
+
+    it('documents the limit in the OpenAPI description of the request body', async () => {
+      const docs = await request(`${server.url}/docs`);
+      const body = docs.body.paths['/{api}/{collection}'].post.requestBody.content['application/json'].schema;
+      expect(body.description).toContain('32 levels');
     });
   });
 });

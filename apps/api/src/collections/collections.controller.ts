@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiSlug } from '@tessera/contracts';
 import { z } from 'zod';
 import { RequireToken } from '../auth/bearer.guard';
+import { nestsDeeperThan } from '../common/json-depth';
 import { ZodPipe } from '../common/zod-body.pipe';
 import { ApiDoc } from '../ops/api-doc.decorator';
 import { CollectionsService, MAX_LIST, type CollectionDocument } from './collections.service';
@@ -14,11 +15,24 @@ const CollectionParams = z.strictObject({
 const collectionPath = new ZodPipe(CollectionParams, 'path', true);
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_LIST).default(MAX_LIST) });
 const MAX_DOCUMENT_BYTES = 16 * 1024;
+/** Deepest nesting of arrays and objects in a document; the document itself is level 1. */
+const MAX_DOCUMENT_DEPTH = 32;
 const DocumentBody = z
   .record(z.string(), z.unknown())
+  // First, and the last check when it fails (abort): the checks below, and the database driver,
+  // recurse into the document, and a deep one ran them out of call stack (a 500). The record
+  // check above only looks at the top-level keys.
+  .refine((body) => !nestsDeeperThan(body, MAX_DOCUMENT_DEPTH), {
+    message: `must not nest arrays and objects more than ${MAX_DOCUMENT_DEPTH} levels deep`,
+    abort: true,
+  })
   .refine((body) => JSON.stringify(body).length <= MAX_DOCUMENT_BYTES, { message: `must be at most ${MAX_DOCUMENT_BYTES} bytes of JSON` })
   // PostgreSQL's jsonb cannot hold a NUL character: refuse it on every database alike.
-  .refine((body) => !JSON.stringify(body).includes('\\u0000'), { message: 'must not contain NUL characters' });
+  .refine((body) => !JSON.stringify(body).includes('\\u0000'), { message: 'must not contain NUL characters' })
+  .describe(
+    `A JSON object of at most ${MAX_DOCUMENT_BYTES / 1024} KiB of JSON, without NUL characters, whose arrays and objects ` +
+      `nest at most ${MAX_DOCUMENT_DEPTH} levels deep (the document itself is level 1); a deeper one gets 400 and is not stored.`,
+  );
 const StoredDocument = z.looseObject({ id: z.string(), createdAt: z.string() });
 
 /**
