@@ -123,6 +123,23 @@ describe.each(TARGETS)('the demo collections on $name', (target) => {
       expect(server.logs()).not.toMatch(/"level":50/);
     });
 
+    it('refuses text no database can store (NUL, half a surrogate pair) with 400 on every database, and keeps the same text written out', async () => {
+      const before = await stored();
+      for (const body of ['{"a":"x\\u0000"}', '{"a":"\\ud800"}', '{"b":["ok","\\udfff"]}', '{"\\udbff":1}']) {
+        const refused = await post(body);
+        expect(refused.status, `${body}: ${refused.text}`).toBe(400);
+        expect(refused.body.error.message).toContain('surrogate');
+      }
+      expect(await stored()).toBe(before);
+      // A backslash and "u0000" as text, and a whole surrogate pair, are ordinary text.
+      for (const body of ['{"a":"\\\\u0000 and \\\\ud800"}', '{"a":"\\ud83d\\ude00"}']) {
+        const added = await post(body);
+        expect(added.status, added.text).toBe(201);
+      }
+      expect(await stored()).toBe(before + 2);
+      expect(server.logs()).not.toMatch(/"level":50/);
+    });
+
     it('documents the limit in the OpenAPI description of the request body', async () => {
       const docs = await request(`${server.url}/docs`);
       const body = docs.body.paths['/{api}/{collection}'].post.requestBody.content['application/json'].schema;

@@ -17,6 +17,12 @@ const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX
 const MAX_DOCUMENT_BYTES = 16 * 1024;
 /** Deepest nesting of arrays and objects in a document; the document itself is level 1. */
 const MAX_DOCUMENT_DEPTH = 32;
+/**
+ * In JSON.stringify's output, the escape of a NUL character or of a lone surrogate (it writes
+ * surrogate pairs as they are): a `\u` preceded by an even number of backslashes, since `\\` is
+ * how it writes a backslash of the text itself.
+ */
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 const DocumentBody = z
   .record(z.string(), z.unknown())
   // First, and the last check when it fails (abort): the checks below, and the database driver,
@@ -27,10 +33,11 @@ const DocumentBody = z
     abort: true,
   })
   .refine((body) => JSON.stringify(body).length <= MAX_DOCUMENT_BYTES, { message: `must be at most ${MAX_DOCUMENT_BYTES} bytes of JSON` })
-  // PostgreSQL's jsonb cannot hold a NUL character: refuse it on every database alike.
-  .refine((body) => !JSON.stringify(body).includes('\\u0000'), { message: 'must not contain NUL characters' })
+  // PostgreSQL's jsonb cannot hold a NUL character or half of a UTF-16 surrogate pair: refuse
+  // them on every database alike.
+  .refine((body) => !UNSTORABLE_ESCAPE.test(JSON.stringify(body)), { message: 'must not contain NUL characters or half of a UTF-16 surrogate pair' })
   .describe(
-    `A JSON object of at most ${MAX_DOCUMENT_BYTES / 1024} KiB of JSON, without NUL characters, whose arrays and objects ` +
+    `A JSON object of at most ${MAX_DOCUMENT_BYTES / 1024} KiB of JSON, without NUL characters or unpaired surrogates, whose arrays and objects ` +
       `nest at most ${MAX_DOCUMENT_DEPTH} levels deep (the document itself is level 1); a deeper one gets 400 and is not stored.`,
   );
 const StoredDocument = z.looseObject({ id: z.string(), createdAt: z.string() });
