@@ -426,6 +426,27 @@ describe.each(TARGETS)('token service on $name', (target) => {
       expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_request"/);
       await vi.waitFor(() => expect(server.logs()).toContain('access_token=[redacted]'));
     });
+
+    it('answers a malformed Authorization header, or a token sent twice, with 400 invalid_request (RFC 6750 §2, §3.1)', async () => {
+      for (const init of [
+        { headers: { authorization: `Bearer ${token} extra` } },
+        { headers: { authorization: `Bearer  ${token}` } },
+        { headers: { authorization: 'Bearer' } },
+      ]) {
+        const response = await request(`${server.url}/my-api/products`, init);
+        expect(response.status, init.headers.authorization.slice(0, 12)).toBe(400);
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="tessera", error="invalid_request"/);
+        expect(response.body.error.code).toBe('REQUEST.VALIDATION_FAILED');
+      }
+      const twice = await request(`${server.url}/my-api/products?access_token=${token}`, { token });
+      expect(twice.status).toBe(400);
+      expect(twice.headers.get('www-authenticate')).toMatch(/error="invalid_request"/);
+      // Another scheme is no bearer token at all: 401 without an error code (RFC 6750 §3.1).
+      const basicScheme = await request(`${server.url}/my-api/products`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+      expect(basicScheme.status).toBe(401);
+      expect(basicScheme.headers.get('www-authenticate')).toBe('Bearer realm="tessera"');
+      expect((await request(`${server.url}/my-api/products`, { token })).status).toBe(200);
+    });
   });
 
   describe('nothing leaks', () => {

@@ -77,8 +77,13 @@ export class BearerGuard extends AuthGuard('bearer') {
     return true;
   }
 
-  override handleRequest<T = Principal>(error: unknown, user: T | false): T {
+  override handleRequest<T = Principal>(error: unknown, user: T | false, _info: unknown, _context: ExecutionContext, status?: number): T {
     if (error) throw error;
+    // passport-http-bearer fails with 400 when the Authorization header is not two parts, or
+    // when a token also came in the body or query (RFC 6750 §2: one method per request).
+    if (!user && status === 400) {
+      throw new BearerException('invalid_request', 'The token must come in one Authorization header of the form "Bearer <token>", and nowhere else.');
+    }
     if (!user) throw new BearerException(null, 'An access token is required: send Authorization: Bearer <token>.');
     return user;
   }
