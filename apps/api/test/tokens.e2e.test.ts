@@ -451,6 +451,12 @@ describe.each(TARGETS)('token service on $name', (target) => {
 
   describe('nothing leaks', () => {
     it('keeps every plaintext secret and token out of the logs and the database', async () => {
+      // Credentials pasted into URLs, where the request log line would show them.
+      const token = await tokenFor(server, reader.clientId, reader.clientSecret);
+      plaintexts.push(token);
+      for (const path of [`/nope?secret=${reader.clientSecret}`, `/nope?apiKey=${reader.clientSecret}`, `/${reader.clientSecret}`, `/my-api/${token}`, `/nope?q=${token}`]) {
+        expect((await request(`${server.url}${path}`)).status).toBeGreaterThanOrEqual(400);
+      }
       await new Promise((r) => setTimeout(r, 600));
       const logs = server.logs() + readFileSync(join(db.dir, 'cli.log'), 'utf8');
       const stored = await dumpDatabase(db);

@@ -45,9 +45,21 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
   );
 }
 
-/** Removes credentials that a client might put in a query string anyway. */
+/** A query parameter whose name says it carries a credential (`secret`, `clientSecret`, `api_key`, `pwd`…). */
+const CREDENTIAL_PARAMETER = /([?&][^=&#]*(?:token|secret|passw|pwd|key|auth|credential|signature)[^=&#]*=)[^&#]*/gi;
+/**
+ * A credential recognisable by its form wherever it is in the URL, path included: a Tessera client
+ * secret (`tsk_`), a webhook signing secret (`whsec_`), a JWT (three base64url parts, the first a
+ * JSON object). Percent-escapes are matched too, as a client may have encoded any character.
+ */
+const CREDENTIAL_SHAPED = /(?:tsk|whsec)_[0-9A-Za-z_-]{8,}|eyJ[0-9A-Za-z_-]{2,}(?:\.|%2e)[0-9A-Za-z_-]+(?:(?:\.|%2e)[0-9A-Za-z_-]*)?/gi;
+
+/**
+ * Removes credentials that a client might put in a URL anyway: the values of query parameters
+ * named like one, and anything shaped like a secret or a token, wherever it is.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:access_token|token|client_secret|clientSecret)=)[^&]*/gi, '$1[redacted]');
+  return url.replace(CREDENTIAL_PARAMETER, '$1[redacted]').replace(CREDENTIAL_SHAPED, '[redacted]');
 }
 
 /** Routes Nest's own log calls into pino. */

@@ -21,7 +21,7 @@ export class Metrics {
 
   readonly authenticationFailures = new Counter({
     name: 'tessera_authentication_failures_total',
-    help: 'Failed client authentications, by API (empty when the client is unknown), grant and reason.',
+    help: 'Failed client authentications, by API (empty when the attempt was refused before its client was looked up: an unknown client, a malformed secret, a throttled address; the audit trail still names the API of a known client), grant and reason.',
     labelNames: ['api', 'grant', 'reason'] as const,
     registers: [this.registry],
   });
