@@ -5,6 +5,8 @@ import type { Config } from '../config/env';
 import type { FailureCounter } from './failure-throttle';
 
 export const FAILURE_COUNTER = Symbol('FAILURE_COUNTER');
+/** Blocked keys kept in memory at most; beyond it, expired blocks go first, then client IDs'. */
+export const MAX_BLOCKED = 100_000;
 
 /**
  * Throttles failed authentications per client ID and per address: past its limit in a window, an
@@ -70,8 +72,23 @@ export class FailureThrottle {
   }
 
   private block(key: string, until: number): void {
-    if (this.blocked.size > 100_000) this.blocked.clear();
+    if (this.blocked.size >= MAX_BLOCKED && !this.blocked.has(key)) this.makeRoom();
     if ((this.blocked.get(key) ?? 0) < until) this.blocked.set(key, until);
+  }
+
+  /**
+   * Frees a tenth of the room: blocks that have ended, then the oldest blocks of client IDs. An
+   * address's block is never dropped for room, so that failures under many made-up client IDs
+   * cannot lift the block of the address sending them.
+   */
+  private makeRoom(): void {
+    const now = Date.now();
+    for (const [key, until] of this.blocked) if (until <= now) this.blocked.delete(key);
+    const target = MAX_BLOCKED * 0.9;
+    for (const key of this.blocked.keys()) {
+      if (this.blocked.size <= target) break;
+      if (key.startsWith('client:')) this.blocked.delete(key);
+    }
   }
 }
 
