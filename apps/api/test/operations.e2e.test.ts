@@ -447,4 +447,31 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
     }
     expect(join(db.dir)).toBeTruthy();
   });
+
+  it('refuses a retired key on every process once the JWKS drops it, in tokens cached there or not', async () => {
+    const admin = await bootstrap(first, 'retired-key-api');
+    const seen = await tokenFor(first, admin.clientId, admin.clientSecret);
+    const unseen = await tokenFor(first, admin.clientId, admin.clientSecret);
+    const oldKid = decodeProtectedHeader(seen).kid!;
+    const status = async (server: TesseraProcess, token: string) => (await request(`${server.url}/apis/retired-key-api`, { token })).status;
+    // Verified once on each process: the key and the token are now cached there.
+    for (const server of [first, second]) expect(await status(server, seen)).toBe(200);
+    const rotate = async () => {
+      const rotated = await runCli(['keys', 'rotate', '--json'], environmentFor(db, first.env), db.dir);
+      expect(rotated.code).toBe(0);
+      return rotated.json<{ newKeyId: string }>().newKeyId;
+    };
+    await rotate();
+    // The end of the old key's grace period, brought forward: it was retired three days ago.
+    await sql(db, 'update signing_key set retired_at = ? where id = ?', [new Date(Date.now() - 3 * 86_400_000), oldKid]);
+    const newKeyId = await rotate(); // announced on Redis: every process reloads its keys at once
+    for (const server of [first, second]) {
+      const jwks = async () => (await request(`${server.url}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid) as string[];
+      await expect.poll(jwks, { timeout: 1_000, interval: 20 }).toContain(newKeyId);
+      expect(await jwks()).not.toContain(oldKid);
+      expect(await status(server, seen)).toBe(401);
+      expect(await status(server, unseen)).toBe(401);
+      expect(await status(server, await tokenFor(server, admin.clientId, admin.clientSecret))).toBe(200);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SigningKeyId } from './ids.js';
-import { activeSigningKey, keysToPublish, type SigningKeyLifecycle } from './signing-keys.js';
+import { activeSigningKey, keysToPublish, shouldPublish, type SigningKeyLifecycle } from './signing-keys.js';
 
 const NOW = new Date('2025-06-01T00:00:00.000Z');
 const key = (id: string, createdAt: string, retiredAt: Date | null = null): SigningKeyLifecycle => ({
@@ -24,7 +24,9 @@ describe('keysToPublish', () => {
     fc.assert(
       fc.property(fc.integer({ min: 60, max: 86_400 }), fc.integer({ min: -100_000_000, max: 100_000_000 }), (lifetime, delta) => {
         const retired = key('x', '2025-01-01T00:00:00Z', new Date(NOW.getTime() + delta));
-        expect(keysToPublish([retired], lifetime, NOW).length).toBe(delta + (lifetime + 60) * 1000 > 0 ? 1 : 0);
+        const published = delta + (lifetime + 60) * 1000 > 0;
+        expect(keysToPublish([retired], lifetime, NOW).length).toBe(published ? 1 : 0);
+        expect(shouldPublish(retired, lifetime, NOW)).toBe(published);
       }),
     );
   });

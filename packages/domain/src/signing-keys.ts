@@ -11,12 +11,16 @@ export interface SigningKeyLifecycle {
 export const CLOCK_SKEW_SECONDS = 60;
 
 /**
- * The keys the JWKS must publish: every active key, plus every retired key that may still have
- * signed a live token (`retiredAt + maxTokenLifetimeSeconds + 60 s > now`). Order is kept.
+ * Whether the JWKS must publish a key, and so whether tokens it signed are accepted: it is active,
+ * or retired but may still have signed a live token (`retiredAt + maxTokenLifetimeSeconds + 60 s > now`).
  */
+export function shouldPublish(key: SigningKeyLifecycle, maxTokenLifetimeSeconds: number, now: Date): boolean {
+  return key.retiredAt === null || key.retiredAt.getTime() + (maxTokenLifetimeSeconds + CLOCK_SKEW_SECONDS) * 1000 > now.getTime();
+}
+
+/** The keys the JWKS must publish (see `shouldPublish`). Order is kept. */
 export function keysToPublish<T extends SigningKeyLifecycle>(keys: readonly T[], maxTokenLifetimeSeconds: number, now: Date): T[] {
-  const graceMs = (maxTokenLifetimeSeconds + CLOCK_SKEW_SECONDS) * 1000;
-  return keys.filter((k) => k.retiredAt === null || k.retiredAt.getTime() + graceMs > now.getTime());
+  return keys.filter((k) => shouldPublish(k, maxTokenLifetimeSeconds, now));
 }
 
 /** The key to sign with: the newest (by `createdAt`, then id) that is not retired, or null. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims } from '@tessera/contracts';
 import type { Clock } from '@tessera/domain';
 import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { CLOCK, CONFIG } from '../common/tokens';
 import type { Config } from '../config/env';
 import { Metrics } from '../ops/metrics';
@@ -11,21 +11,24 @@ import type { Principal } from './principal';
 import { RevocationService, type RevocationKeys } from './revocation.service';
 
 const CACHE_LIMIT = 50_000;
+const NOT_OUR_KEY = 'The access token was not signed by a key of this issuer.';
 
 /** A verified token is its caller: the claims, and the scopes as a set (built once per token). */
 export type Verification = ({ readonly ok: true } & Principal) | { readonly ok: false; readonly description: string };
 
 interface CachedToken {
   readonly token: string;
+  /** The key that signed it: the token is accepted only while the key is published. */
+  readonly kid: string;
   readonly verification: Verification & { ok: true };
   readonly revocation: RevocationKeys;
 }
 
 /**
- * Verifies access tokens with jose: the pinned algorithm, `typ: at+jwt`, our issuer, a known key,
- * expiry; then the claims' shape and revocation. A verified token is cached until it expires, so
- * repeated calls skip the signature check; expiry and revocation are checked on every call.
- * The audience and scopes are the route's business (BearerGuard).
+ * Verifies access tokens with jose: the pinned algorithm, `typ: at+jwt`, our issuer, a published
+ * key, expiry; then the claims' shape and revocation. A verified token is cached until it expires,
+ * so repeated calls skip the signature check; expiry, its key still being published and revocation
+ * are checked on every call. The audience and scopes are the route's business (BearerGuard).
  */
 @Injectable()
 export class TokenVerifier {
@@ -34,7 +37,6 @@ export class TokenVerifier {
    * seven times longer than its signature. The entry keeps the whole token to compare with.
    */
   private readonly cache = new Map<string, CachedToken>();
-  private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(
     private readonly keys: SigningKeysService,
@@ -59,6 +61,7 @@ export class TokenVerifier {
     else {
       const entry: CachedToken = {
         token,
+        kid: checked.kid,
         verification: { ok: true, claims: checked.claims, scopes: new Set(checked.claims.scope.split(' ').filter(Boolean)) },
         revocation: this.revocations.keysOf(checked.claims),
       };
@@ -71,19 +74,24 @@ export class TokenVerifier {
     return result;
   }
 
-  /** Expiry and revocation, checked on every use of a verified token. */
+  /** Expiry, the key and revocation, checked on every use of a verified token. */
   private stillValid(entry: CachedToken, signature: string): Verification {
-    if (entry.verification.claims.exp <= Math.floor(this.clock.now().getTime() / 1000)) {
+    const now = this.clock.now();
+    if (entry.verification.claims.exp <= Math.floor(now.getTime() / 1000)) {
       this.cache.delete(signature);
       return { ok: false, description: 'The access token expired.' };
+    }
+    if (!this.keys.isPublished(entry.kid, now)) {
+      this.cache.delete(signature);
+      return { ok: false, description: NOT_OUR_KEY };
     }
     if (this.revocations.isRevoked(entry.revocation)) return { ok: false, description: 'The access token was revoked.' };
     return entry.verification;
   }
 
-  private async verifySignature(token: string): Promise<{ ok: true; claims: AccessTokenClaims } | { ok: false; description: string }> {
+  private async verifySignature(token: string): Promise<{ ok: true; claims: AccessTokenClaims; kid: string } | { ok: false; description: string }> {
     try {
-      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+      const { payload, protectedHeader } = await jwtVerify(token, (header) => this.keyFor(header), {
         algorithms: ['EdDSA'],
         typ: ACCESS_TOKEN_TYPE,
         issuer: this.config.issuer,
@@ -92,21 +100,16 @@ export class TokenVerifier {
       });
       const claims = AccessTokenClaims.safeParse(payload);
       if (!claims.success) return { ok: false, description: 'The access token is malformed.' };
-      return { ok: true, claims: claims.data };
+      return { ok: true, claims: claims.data, kid: protectedHeader.kid! }; // keyFor refuses a token without one
     } catch (error) {
       return { ok: false, description: describe(error) };
     }
   }
 
+  /** The key of a published `kid`: asked again for every token, as keys leave the JWKS. */
   private async keyFor(header: JWTHeaderParameters): Promise<KeyObject> {
-    const kid = header.kid;
-    if (!kid) throw new errors.JWKSNoMatchingKey();
-    const known = this.publicKeys.get(kid);
-    if (known) return known;
-    const jwk = await this.keys.publicJwk(kid);
-    if (!jwk) throw new errors.JWKSNoMatchingKey();
-    const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: 'jwk' });
-    this.publicKeys.set(kid, key);
+    const key = header.kid ? await this.keys.publicKey(header.kid) : null;
+    if (!key) throw new errors.JWKSNoMatchingKey();
     return key;
   }
 
@@ -127,6 +130,6 @@ function describe(error: unknown): string {
   if (error instanceof errors.JWTClaimValidationFailed) return `The access token's "${error.claim}" claim is not acceptable.`;
   if (error instanceof errors.JOSEAlgNotAllowed) return 'The access token is not signed with an accepted algorithm.';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is invalid.';
-  if (error instanceof errors.JWKSNoMatchingKey) return 'The access token was not signed by a key of this issuer.';
+  if (error instanceof errors.JWKSNoMatchingKey) return NOT_OUR_KEY;
   return 'The access token is malformed.';
 }

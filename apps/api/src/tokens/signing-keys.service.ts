@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PublicJsonWebKey } from '@tessera/contracts';
-import { activeSigningKey, keysToPublish, newId, type Clock, type RandomBytes, type SigningKeyId } from '@tessera/domain';
+import { activeSigningKey, keysToPublish, newId, shouldPublish, type Clock, type RandomBytes, type SigningKeyId } from '@tessera/domain';
 import { Store, type SigningKeyRow } from '@tessera/store';
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CLOCK, RANDOM } from '../common/tokens';
 import { InvalidationBus } from '../cluster/invalidation-bus';
 import { KeyEncryption } from '@tessera/store';
@@ -19,18 +19,24 @@ export type PublicJwk = PublicJsonWebKey;
 interface LoadedKey {
   readonly row: SigningKeyRow & { readonly id: SigningKeyId };
   readonly privateKey: KeyObject;
+  /** The published half, as the JWKS serves it: what verification checks signatures with. */
+  readonly publicKey: KeyObject;
 }
 
 /**
  * Ed25519 signing keys: created on first start, stored with the private half encrypted, rotated
  * on demand. Every process reloads them periodically (and on an unknown `kid`), so a rotation made
- * by the CLI reaches running servers.
+ * by the CLI reaches running servers. Verification asks here on every use whether a key is still
+ * published, so it accepts exactly the keys the JWKS serves.
  */
 @Injectable()
 export class SigningKeysService {
   private readonly logger = new Logger(SigningKeysService.name);
-  private keys: LoadedKey[] = [];
+  /** By id, oldest first. */
+  private keys = new Map<string, LoadedKey>();
   private loadedAt = 0;
+  /** When an unknown `kid` last made us reload: at most once a second, whatever the tokens hold. */
+  private lookedUpAt = 0;
   private reloading: Promise<void> | null = null;
 
   constructor(
@@ -57,7 +63,7 @@ export class SigningKeysService {
   current(): { kid: SigningKeyId; privateKey: KeyObject } {
     this.maybeReloadInBackground();
     const active = activeSigningKey(this.rows());
-    const loaded = active && this.keys.find((k) => k.row.id === active.id);
+    const loaded = active && this.keys.get(active.id);
     if (!loaded) throw new Error('No active signing key: run `tessera keys rotate`');
     return { kid: loaded.row.id, privateKey: loaded.privateKey };
   }
@@ -72,14 +78,25 @@ export class SigningKeysService {
     ).map((row) => ({ kty: 'OKP', crv: 'Ed25519', x: String(row.publicJwk.x), kid: row.id, alg: 'EdDSA', use: 'sig' }));
   }
 
-  /** Finds a publishable key by id, reloading once if it is unknown (a rotation elsewhere). */
-  async publicJwk(kid: string): Promise<PublicJwk | null> {
-    let found = this.publicJwks().find((k) => k.kid === kid) ?? null;
-    if (!found && Date.now() - this.loadedAt > 1_000) {
+  /**
+   * The public key to verify a token of `kid` with, while the key is published; reloads once if
+   * it is unknown (a rotation elsewhere).
+   */
+  async publicKey(kid: string): Promise<KeyObject | null> {
+    const now = this.clock.now();
+    if (!this.keys.has(kid) && now.getTime() - this.lookedUpAt > 1_000) {
+      this.lookedUpAt = now.getTime();
       await this.reload();
-      found = this.publicJwks().find((k) => k.kid === kid) ?? null;
     }
-    return found;
+    return this.published(kid, now)?.publicKey ?? null;
+  }
+
+  /**
+   * Whether `kid` is in the JWKS at `now`: a token it signed is accepted only while it is. Cheap
+   * (a map look-up), as the verifier asks on every use of a cached token.
+   */
+  isPublished(kid: string, now: Date): boolean {
+    return this.published(kid, now) !== null;
   }
 
   /** Creates a new active key and retires the previous one (it stays published while tokens live). */
@@ -107,12 +124,17 @@ export class SigningKeysService {
     this.reloading ??= (async () => {
       try {
         const rows = await this.store.session().signingKeys.all();
-        const known = new Map<string, KeyObject>(this.keys.map((k) => [k.row.id, k.privateKey]));
-        this.keys = rows.map((row) => ({
-          row: { ...row, id: row.id as SigningKeyId },
-          privateKey: known.get(row.id) ?? createPrivateKey({ key: JSON.parse(this.encryption.decrypt(row.encryptedPrivateKey)), format: 'jwk' }),
-        }));
-        this.loadedAt = Date.now();
+        const keys = new Map<string, LoadedKey>();
+        for (const row of rows) {
+          const known = this.keys.get(row.id);
+          keys.set(row.id, {
+            row: { ...row, id: row.id as SigningKeyId },
+            privateKey: known?.privateKey ?? createPrivateKey({ key: JSON.parse(this.encryption.decrypt(row.encryptedPrivateKey)), format: 'jwk' }),
+            publicKey: known?.publicKey ?? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: String(row.publicJwk.x) }, format: 'jwk' }),
+          });
+        }
+        this.keys = keys;
+        this.loadedAt = this.clock.now().getTime();
       } finally {
         this.reloading = null;
       }
@@ -120,12 +142,18 @@ export class SigningKeysService {
     return this.reloading;
   }
 
-  private rows(): LoadedKey['row'][] {
-    return this.keys.map((k) => k.row);
+  private published(kid: string, now: Date): LoadedKey | null {
+    this.maybeReloadInBackground(now);
+    const key = this.keys.get(kid);
+    return key && shouldPublish(key.row, MAX_TOKEN_LIFETIME_SECONDS, now) ? key : null;
   }
 
-  private maybeReloadInBackground(): void {
-    if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS && !this.reloading) {
+  private rows(): LoadedKey['row'][] {
+    return Array.from(this.keys.values(), (k) => k.row);
+  }
+
+  private maybeReloadInBackground(now = this.clock.now()): void {
+    if (now.getTime() - this.loadedAt > RELOAD_INTERVAL_MS && !this.reloading) {
       this.reload().catch((error: unknown) => this.logger.error(`Reloading signing keys failed: ${String(error)}`));
     }
   }

@@ -1,0 +1,125 @@
+import type { Clock } from '@tessera/domain';
+import { KeyEncryption, type Store } from '@tessera/store';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenVerifier } from '../src/auth/token-verifier.service';
+import { RevocationService } from '../src/auth/revocation.service';
+import { InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from '../src/cluster/invalidation-bus';
+import { loadConfig } from '../src/config/env';
+import { pooledRandomBytes } from '../src/crypto/random';
+import { EventWriter } from '../src/events/event-writer.service';
+import { Metrics } from '../src/ops/metrics';
+import { MAX_TOKEN_LIFETIME_SECONDS, SigningKeysService } from '../src/tokens/signing-keys.service';
+import { signAccessToken } from '../src/tokens/token-signer';
+import { openStore, sql, TARGETS, TEST_REDIS_URL, type TestDatabase } from './support/databases';
+
+const ISSUER = 'http://tessera.test';
+const DAY_MS = 86_400_000;
+const NOT_OUR_KEY = { ok: false, description: 'The access token was not signed by a key of this issuer.' };
+
+/**
+ * The signing keys and the verifier of one API process, on a real database (and Redis in
+ * distributed mode), with a clock the test moves.
+ */
+describe.each(TARGETS)('TokenVerifier and signing keys on $name', ({ create, redis }) => {
+  let db: TestDatabase;
+  let store: Store;
+  let bus: InvalidationBus;
+  let time = Date.now();
+  const clock: Clock = { now: () => new Date(time) };
+  let encryption: KeyEncryption;
+  let keys: SigningKeysService;
+  let verifier: TokenVerifier;
+
+  beforeAll(async () => {
+    db = await create();
+    store = await openStore(db);
+    bus = redis ? await RedisInvalidationBus.connect(TEST_REDIS_URL) : new LocalInvalidationBus();
+    const config = loadConfig({ DATABASE_URL: db.url, TESSERA_ISSUER: ISSUER, TESSERA_PEPPER: randomBytes(32).toString('hex') });
+    encryption = new KeyEncryption(randomBytes(32));
+    keys = signingKeys(bus);
+    await keys.init();
+    verifier = new TokenVerifier(keys, new RevocationService(store, bus, clock, config), new Metrics(), clock, config);
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  /** The signing keys of a process on this database. */
+  function signingKeys(on: InvalidationBus): SigningKeysService {
+    return new SigningKeysService(store, encryption, on, new EventWriter(store, clock, pooledRandomBytes()), clock, pooledRandomBytes());
+  }
+
+  /**
+   * A token signed by the active key, valid for a week: longer than any API allows, as only
+   * someone holding a leaked private key could make it.
+   */
+  function tokenOfActiveKey(of = keys): { token: string; kid: string } {
+    const { kid, privateKey } = of.current();
+    const iat = Math.floor(time / 1000);
+    const claims = {
+      iss: ISSUER,
+      sub: 'tci_leaked',
+      aud: 'my-api',
+      client_id: 'tci_leaked',
+      scope: 'tessera:admin',
+      jti: randomBytes(12).toString('base64url'),
+      iat,
+      exp: iat + (7 * DAY_MS) / 1000,
+      secret_id: 'sec_leaked',
+    };
+    return { token: signAccessToken(claims, kid, privateKey), kid };
+  }
+
+  const published = () => keys.publicJwks().map((k) => k.kid);
+
+  it('refuses a retired key once its grace period ends, in tokens never seen and in cached ones', async () => {
+    const seen = tokenOfActiveKey();
+    const unseen = tokenOfActiveKey();
+    expect(await verifier.verify(seen.token)).toMatchObject({ ok: true });
+    await keys.rotate();
+    // Retired, still published while tokens it signed may be live: both are accepted.
+    time += MAX_TOKEN_LIFETIME_SECONDS * 1000;
+    expect(published()).toContain(seen.kid);
+    expect(await verifier.verify(seen.token)).toMatchObject({ ok: true });
+
+    time += 60_000; // the clock-skew margin: the key leaves the JWKS now
+    expect(published()).not.toContain(seen.kid);
+    expect(await verifier.verify(unseen.token)).toEqual(NOT_OUR_KEY);
+    expect(await verifier.verify(seen.token)).toEqual(NOT_OUR_KEY);
+    expect(await verifier.verify(tokenOfActiveKey().token)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a key that left the published set in the database once the process reloads its keys', async () => {
+    const seen = tokenOfActiveKey();
+    const unseen = tokenOfActiveKey();
+    expect(await verifier.verify(seen.token)).toMatchObject({ ok: true });
+    await keys.rotate();
+    // The end of its grace period, brought forward by hand: retired three days ago.
+    await sql(db, 'update signing_key set retired_at = ? where id = ?', [new Date(time - 3 * DAY_MS), seen.kid]);
+    // Not reloaded yet: the JWKS and verification agree that the key is still trusted.
+    expect(published()).toContain(seen.kid);
+    expect(await verifier.verify(seen.token)).toMatchObject({ ok: true });
+
+    time += 30_001; // keys are reloaded when used more than 30 s after the last load
+    await expect.poll(published, { timeout: 2_000, interval: 20 }).not.toContain(seen.kid);
+    expect(await verifier.verify(unseen.token)).toEqual(NOT_OUR_KEY);
+    expect(await verifier.verify(seen.token)).toEqual(NOT_OUR_KEY);
+    expect(await verifier.verify(tokenOfActiveKey().token)).toMatchObject({ ok: true });
+  });
+
+  it('accepts a key another process rotated in at once, even just after a reload', async () => {
+    await keys.reload(); // a periodic reload, just now
+    // The CLI in embedded mode: no channel to this process, which learns of the key from its `kid`.
+    const elsewhere = signingKeys(new LocalInvalidationBus());
+    await elsewhere.init();
+    await elsewhere.rotate();
+    const rotatedIn = tokenOfActiveKey(elsewhere);
+    expect(published()).not.toContain(rotatedIn.kid);
+    expect(await verifier.verify(rotatedIn.token)).toMatchObject({ ok: true });
+    expect(published()).toContain(rotatedIn.kid);
+  });
+});
