@@ -474,4 +474,30 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
       expect(await status(server, await tokenFor(server, admin.clientId, admin.clientSecret))).toBe(200);
     }
   });
+
+  // Last in this suite: it deletes every key the tests before it signed with.
+  it('withdraws every previous key at once with keys rotate --withdraw-previous: its tokens fail on every process', async () => {
+    const admin = await bootstrap(first, 'withdrawn-key-api');
+    const seen = await tokenFor(first, admin.clientId, admin.clientSecret);
+    const unseen = await tokenFor(second, admin.clientId, admin.clientSecret);
+    const oldKid = decodeProtectedHeader(seen).kid!;
+    const status = async (server: TesseraProcess, token: string) => (await request(`${server.url}/apis/withdrawn-key-api`, { token })).status;
+    for (const server of [first, second]) expect(await status(server, seen)).toBe(200);
+
+    const rotated = await runCli(['keys', 'rotate', '--withdraw-previous', '--json'], environmentFor(db, first.env), db.dir);
+    expect(rotated.code).toBe(0);
+    const { newKeyId, withdrawnKeyIds } = rotated.json<{ newKeyId: string; withdrawnKeyIds: string[] }>();
+    expect(withdrawnKeyIds).toContain(oldKid);
+    expect(withdrawnKeyIds).not.toContain(newKeyId);
+    for (const server of [first, second]) {
+      const jwks = async () => (await request(`${server.url}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid) as string[];
+      await expect.poll(jwks, { timeout: 1_000, interval: 20 }).toEqual([newKeyId]);
+      expect(await status(server, seen)).toBe(401);
+      expect(await status(server, unseen)).toBe(401);
+      expect(await status(server, await tokenFor(server, admin.clientId, admin.clientSecret))).toBe(200);
+    }
+    const events = await sql<{ data: unknown }>(db, "select data from event where type = 'key.rotated' order by id desc");
+    const data = events[0]!.data;
+    expect(typeof data === 'string' ? JSON.parse(data) : data).toMatchObject({ newKeyId, withdrawnKeyIds });
+  });
 });

@@ -228,7 +228,12 @@ export const KeyRotatedEvent = z.strictObject({
   api: ApiSlug.nullable(),
   type: z.literal('key.rotated'),
   subject: KeySubject,
-  data: z.strictObject({ newKeyId: SigningKeyId, previousKeyId: SigningKeyId.nullable() }),
+  data: z.strictObject({
+    newKeyId: SigningKeyId,
+    previousKeyId: SigningKeyId.nullable(),
+    /** Keys deleted by this rotation (`tessera keys rotate --withdraw-previous`): their tokens stopped working. */
+    withdrawnKeyIds: z.array(SigningKeyId).optional(),
+  }),
 });
 
 /** An API (tenant) was created. */

@@ -20,6 +20,7 @@ describe('inferred types', () => {
     expectTypeOf<DomainEventData<'key.rotated'>>().toEqualTypeOf<{
       newKeyId: string;
       previousKeyId: string | null;
+      withdrawnKeyIds?: string[] | undefined;
     }>();
     expectTypeOf<JobPayload<'deliveries'>>().toEqualTypeOf<{ channelId: string; eventId: string; attempt: number }>();
     expectTypeOf<Extract<IntrospectionResponse, { active: false }>>().toEqualTypeOf<{ active: false }>();

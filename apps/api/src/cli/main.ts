@@ -142,8 +142,10 @@ export function buildProgram(config: () => Config): Command {
   keys
     .command('rotate')
     .description('create a new signing key; the previous one stays published until its tokens expire')
-    .action(async () => {
-      print(await withApp(config(), (app) => app.get(SigningKeysService).rotate(CLI_CONTEXT)), json());
+    .option('--withdraw-previous', 'for a key that may have leaked: delete every previous key now, so that the tokens they signed stop working')
+    .action(async (options: { withdrawPrevious?: boolean }) => {
+      const withdrawPrevious = options.withdrawPrevious === true;
+      print(await withApp(config(), (app) => app.get(SigningKeysService).rotate(CLI_CONTEXT, { withdrawPrevious })), json());
     });
   keys
     .command('list')

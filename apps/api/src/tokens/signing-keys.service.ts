@@ -99,25 +99,44 @@ export class SigningKeysService {
     return this.published(kid, now) !== null;
   }
 
-  /** Creates a new active key and retires the previous one (it stays published while tokens live). */
-  async rotate(context: AuditContext = SYSTEM_CONTEXT): Promise<{ newKeyId: SigningKeyId; previousKeyId: SigningKeyId | null }> {
+  /**
+   * Creates a new active key and retires the previous one (it stays published while tokens live).
+   * With `withdrawPrevious`, for a key that may have leaked, every older key is deleted instead:
+   * it leaves the JWKS at once, and the tokens it signed stop working on each process from its
+   * next reload (at once where the rotation is announced on Redis).
+   */
+  async rotate(
+    context: AuditContext = SYSTEM_CONTEXT,
+    { withdrawPrevious = false }: { withdrawPrevious?: boolean } = {},
+  ): Promise<{ newKeyId: SigningKeyId; previousKeyId: SigningKeyId | null; withdrawnKeyIds: SigningKeyId[] }> {
     const now = this.clock.now();
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const id = newId('signingKey', now, this.random);
     const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
     const sealed = this.encryption.encrypt(JSON.stringify(privateKey.export({ format: 'jwk' })));
     const previous = activeSigningKey(this.rows());
+    const withdrawnKeyIds: SigningKeyId[] = [];
     await this.store.transaction(async (tx) => {
       for (const row of await tx.signingKeys.all()) {
-        if (!row.retiredAt) await tx.signingKeys.retire(row.id, now);
+        if (withdrawPrevious) {
+          await tx.signingKeys.delete(row.id);
+          withdrawnKeyIds.push(row.id as SigningKeyId);
+        } else if (!row.retiredAt) {
+          await tx.signingKeys.retire(row.id, now);
+        }
       }
       await tx.signingKeys.insert({ id, alg: 'EdDSA', publicJwk: { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x! }, encryptedPrivateKey: sealed, createdAt: now, retiredAt: null });
-      await this.events.record(tx, this.events.event('key.rotated', null, context, { keyId: id }, { newKeyId: id, previousKeyId: previous?.id ?? null }));
+      await this.events.record(
+        tx,
+        this.events.event('key.rotated', null, context, { keyId: id }, { newKeyId: id, previousKeyId: previous?.id ?? null, ...(withdrawPrevious ? { withdrawnKeyIds } : {}) }),
+      );
     });
     await this.reload();
     await this.bus.publish({ type: 'keys-rotated' }).catch((error: unknown) => this.logger.warn(`Announcing the rotation failed; servers reload within 30 s: ${String(error)}`));
-    this.logger.log(`Signing key ${id} is now active${previous ? `; ${previous.id} retired` : ''}`);
-    return { newKeyId: id, previousKeyId: previous?.id ?? null };
+    this.logger.log(
+      `Signing key ${id} is now active${withdrawPrevious ? `; withdrawn: ${withdrawnKeyIds.join(', ') || 'none'}` : previous ? `; ${previous.id} retired` : ''}`,
+    );
+    return { newKeyId: id, previousKeyId: previous?.id ?? null, withdrawnKeyIds };
   }
 
   async reload(): Promise<void> {

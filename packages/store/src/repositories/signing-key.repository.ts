@@ -16,4 +16,9 @@ export class SigningKeyRepository {
   async retire(id: string, at: Date): Promise<void> {
     await this.em.nativeUpdate(SigningKeyEntity, { id, retiredAt: null }, { retiredAt: at });
   }
+
+  /** Deletes a key, private half included: it leaves the JWKS, and its tokens fail verification. */
+  async delete(id: string): Promise<void> {
+    await this.em.nativeDelete(SigningKeyEntity, { id });
+  }
 }
