@@ -329,6 +329,19 @@ describe.each(TARGETS)('token service on $name', (target) => {
       expectInvalidToken(await call(`${h}.${forged}.${s}`));
     });
 
+    it('accepts a token only as it was issued, not in another spelling of its signature', async () => {
+      const fresh = await tokenFor(server, reader.clientId, reader.clientSecret);
+      plaintexts.push(fresh);
+      const signature = fresh.slice(fresh.lastIndexOf('.') + 1);
+      const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      // The last character's four low bits are padding: flipping them decodes to the same bytes.
+      const last = base64url.indexOf(signature.at(-1)!);
+      const respelled = `${fresh.slice(0, -1)}${base64url[last | 1]}`;
+      expect(Buffer.from(respelled.slice(respelled.lastIndexOf('.') + 1), 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+      expectInvalidToken(await call(respelled));
+      expect((await call(fresh)).status).toBe(200);
+    });
+
     it('rejects an unsigned token (alg none)', async () => {
       const claims = decodeJwt(token);
       const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url');

@@ -12,6 +12,17 @@ import { RevocationService, type RevocationKeys } from './revocation.service';
 
 const CACHE_LIMIT = 50_000;
 const NOT_OUR_KEY = 'The access token was not signed by a key of this issuer.';
+const MALLEATED = { ok: false, description: 'The access token signature is invalid.' } as const;
+
+/**
+ * An Ed25519 signature (64 bytes) in its one base64url form: 86 characters, the last carrying two
+ * bits and four zero bits. Base64 decoders ignore those four bits, so without this check three
+ * more spellings of every token would verify: the same token to us (revocation goes by `jti`),
+ * but a different string to anything that blocks or logs tokens as written.
+ */
+function isCanonicalSignature(signature: string): boolean {
+  return signature.length === 86 && 'AQgw'.includes(signature[85]!);
+}
 
 /** A verified token is its caller: the claims, and the scopes as a set (built once per token). */
 export type Verification = ({ readonly ok: true } & Principal) | { readonly ok: false; readonly description: string };
@@ -55,7 +66,7 @@ export class TokenVerifier {
       return result;
     }
     const started = performance.now();
-    const checked = await this.verifySignature(token);
+    const checked = isCanonicalSignature(signature) ? await this.verifySignature(token) : MALLEATED;
     let result: Verification;
     if (!checked.ok) result = checked;
     else {
