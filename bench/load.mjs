@@ -47,11 +47,14 @@ function record(responseTime) {
   times[count++] = responseTime;
 }
 
+// One pool of keep-alive connections for the warm-up and the measurement, so that the measurement
+// does not start by opening them.
+const agent = new http.Agent({ keepAlive: true, maxSockets: base.connections, maxFreeSockets: base.connections });
+
 /** Sends `rate` requests a second for `duration` seconds, each when it is due (see above). */
 function runAtRate(duration, rate) {
   count = 0;
   const url = new URL(base.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: base.connections, maxFreeSockets: base.connections });
   const headers = { ...base.headers, ...(base.body === undefined ? {} : { 'content-length': Buffer.byteLength(base.body) }) };
   const options = { agent, host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: base.method, headers };
   const total = Math.round(duration * rate);
@@ -66,7 +69,6 @@ function runAtRate(duration, rate) {
     const done = () => {
       finished += 1;
       if (finished < total) return;
-      agent.destroy();
       const seconds = (performance.now() - started) / 1000;
       resolve({ requests: { mean: count / seconds, total: count }, duration: seconds, '2xx': count - non2xx, non2xx, errors, timeouts: 0, mismatches: 0, statusCodeStats, maxLateMs });
     };
@@ -136,4 +138,5 @@ function summary(result) {
 const load = spec.rate ? (seconds) => runAtRate(seconds, spec.rate) : run;
 const warmup = spec.warmup > 0 ? summary(await load(spec.warmup)) : null;
 const measured = summary(await load(spec.duration));
+agent.destroy();
 process.stdout.write(`${JSON.stringify({ warmup, measured })}\n`);
