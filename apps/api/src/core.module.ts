@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Clock, RandomBytes } from '@tessera/domain';
 import { KeyEncryption, Store, migrate, openDatabase, pendingMigrations } from '@tessera/store';
+import { redisOptions } from '@tessera/worker';
 import { Redis } from 'ioredis';
 import { FAILURE_COUNTER, FailureThrottle } from './auth/failure-throttle.service';
 import { MemoryFailureCounter, RedisFailureCounter } from './auth/failure-throttle';
@@ -96,7 +97,7 @@ export class CoreModule {
           provide: REDIS,
           useFactory: async () => {
             if (!config.redisUrl) return null;
-            const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+            const redis = new Redis({ ...redisOptions(config.redisUrl), lazyConnect: true, maxRetriesPerRequest: 3 });
             redis.on('error', (error: Error) => new Logger('Redis').warn(error.message));
             await redis.connect();
             return redis;

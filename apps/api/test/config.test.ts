@@ -33,6 +33,12 @@ describe('configuration from the environment', () => {
     for (const name of ['PORT', 'REDIS_URL', 'LOG_LEVEL']) expect(message).toContain(name);
   });
 
+  it('takes the database number from REDIS_URL, and refuses a URL whose parts it could not honour', () => {
+    expect(loadConfig({ REDIS_URL: 'rediss://alice:secret@cache.internal:6380/7' }).redisUrl).toBe('rediss://alice:secret@cache.internal:6380/7');
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache.internal:6379/seven' })).toThrow(/REDIS_URL: the path must be a database number/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache.internal:6379?db=7' })).toThrow(/REDIS_URL: query parameters/);
+  });
+
   it('takes trusted proxies as addresses or CIDRs, and refuses a hop count, which cannot tell a proxy from a client', () => {
     expect(loadConfig({ TESSERA_TRUST_PROXY: '10.0.4.17, 10.0.5.0/24' }).trustProxy).toBe('10.0.4.17, 10.0.5.0/24');
     expect(loadConfig({ TESSERA_TRUST_PROXY: 'true' }).trustProxy).toBe(true);

@@ -1,12 +1,13 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, createSqliteDatabase, jtisOf, sql, type TestDatabase } from './support/databases';
+import { TEST_REDIS_URL, createPostgresDatabase, createSqliteDatabase, jtisOf, sql, type TestDatabase } from './support/databases';
 import { request } from './support/http';
 import { environmentFor, runCli, startTessera, type TesseraProcess } from './support/tessera-process';
 import { bootstrap, createClient, tokenFor } from './support/world';
@@ -499,5 +500,35 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
     const events = await sql<{ data: unknown }>(db, "select data from event where type = 'key.rotated' order by id desc");
     const data = events[0]!.data;
     expect(typeof data === 'string' ? JSON.parse(data) : data).toMatchObject({ newKeyId, withdrawnKeyIds });
+  });
+});
+
+describe('distributed mode on a Redis database other than 0', () => {
+  /** REDIS_URL with a database number: every Redis connection of the API must use it. */
+  const redisUrl = `${TEST_REDIS_URL.replace(/\/\d*$/, '')}/9`;
+  let db: TestDatabase;
+  let server: TesseraProcess;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    redis = new Redis(redisUrl);
+    server = await startTessera(db, { REDIS_URL: redisUrl });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (redis) {
+      const keys = await redis.keys('tessera:fail:*');
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+    await db?.drop();
+  });
+
+  it('keeps its failure counters in the database REDIS_URL names', async () => {
+    const clientId = `tci_${'7'.repeat(22)}`;
+    expect((await request(`${server.url}/System/UserAccount`, { json: { clientId, clientSecret: 'wrong' } })).status).toBe(401);
+    expect(await redis.keys('tessera:fail:*')).toContain('tessera:fail:ip:127.0.0.1');
   });
 });

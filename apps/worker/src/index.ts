@@ -5,3 +5,4 @@ export * from './handlers/destination';
 export * from './embedded-worker';
 export * from './bullmq-worker';
 export * from './mailer';
+export * from './redis-connection';

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { BullmqWorker } from './bullmq-worker';
 import { loadWorkerConfig } from './config/env';
 import { createMailer } from './mailer';
+import { redisOptions } from './redis-connection';
 
 /** The worker process of distributed mode: expiry scans and deliveries from BullMQ. */
 async function main(): Promise<void> {
@@ -25,9 +26,8 @@ async function main(): Promise<void> {
   }
   const store = new Store(orm);
   const encryption = new KeyEncryption(Buffer.from(config.pepper, 'utf8'), 'webhook-secret-encryption');
-  const url = new URL(config.redisUrl);
   const worker = new BullmqWorker(
-    { host: url.hostname, port: Number(url.port || 6379), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.username ? { username: decodeURIComponent(url.username) } : {}), ...(url.protocol === 'rediss:' ? { tls: {} } : {}), maxRetriesPerRequest: null },
+    { ...redisOptions(config.redisUrl), maxRetriesPerRequest: null },
     {
       store,
       clock: { now: () => new Date() },

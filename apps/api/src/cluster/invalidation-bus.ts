@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { redisOptions } from '@tessera/worker';
 import { Redis } from 'ioredis';
 
 /** A change every API process must learn about at once. */
@@ -54,9 +55,9 @@ export class RedisInvalidationBus extends InvalidationBus {
 
   private constructor(url: string) {
     super();
-    const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true } as const;
-    this.publisher = new Redis(url, options);
-    this.subscriber = new Redis(url, options);
+    const options = { ...redisOptions(url), lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true } as const;
+    this.publisher = new Redis(options);
+    this.subscriber = new Redis(options);
     for (const client of [this.publisher, this.subscriber]) {
       client.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     }

@@ -1,5 +1,6 @@
 import { parseEnvironment } from '@tessera/contracts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
+import { RedisUrl } from '@tessera/worker';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -40,10 +41,7 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
+  REDIS_URL: RedisUrl.optional(),
   TESSERA_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   TESSERA_PEPPER: z.string().min(32, 'must be at least 32 characters of random key material').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,6 +1,7 @@
 import { parseEnvironment } from '@tessera/contracts';
 import { parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { z } from 'zod';
+import { RedisUrl } from '../redis-connection';
 
 /** The worker process's configuration, read from the environment once at start. */
 export interface WorkerConfig {
@@ -16,7 +17,7 @@ export interface WorkerConfig {
 
 const Env = z.object({
   DATABASE_URL: z.string().min(1, 'is required'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  REDIS_URL: RedisUrl,
   TESSERA_PEPPER: z.string().min(32, 'must be the API processes\' pepper (at least 32 characters)'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),

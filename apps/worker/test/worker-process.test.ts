@@ -1,0 +1,104 @@
+import { migrate, openDatabase } from '@tessera/store';
+import { Redis } from 'ioredis';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Not Redis's default database 0, so that a worker ignoring the number is caught. */
+const REDIS_DB = 9;
+const MAIN = resolve(__dirname, '../dist/main.js');
+const QUEUE_KEYS = ['bull:tessera-reminders:*', 'bull:tessera-deliveries:*'];
+
+/** A worker process started from the built code, as `npm start -w @tessera/worker` does. */
+interface WorkerProcess {
+  output(): string;
+  /** Resolves with the exit code (null when it had to be killed after `timeoutMs`). */
+  readonly exited: Promise<{ code: number | null; timedOut: boolean }>;
+  stop(): Promise<number | null>;
+}
+
+function startWorker(env: Record<string, string>, timeoutMs = 20_000): WorkerProcess {
+  const inherited = { ...process.env };
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER', 'NODE_OPTIONS', 'VITEST', 'VITEST_WORKER_ID', 'VITEST_POOL_ID']) delete inherited[key];
+  const child = spawn(process.execPath, [MAIN], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  const exited = new Promise<{ code: number | null; timedOut: boolean }>((done) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, timedOut });
+    }),
+  );
+  return {
+    output: () => output,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return (await exited).code;
+    },
+  };
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function deleteKeys(redis: Redis, patterns: readonly string[]): Promise<void> {
+  for (const pattern of patterns) {
+    const keys = await redis.keys(pattern);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+}
+
+describe('the worker process', () => {
+  const name = `tessera_worker_${randomBytes(5).toString('hex')}`;
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const pepper = randomBytes(32).toString('hex');
+  const redisUrl = `${REDIS_URL.replace(/\/\d*$/, '')}/${REDIS_DB}`;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${name}`);
+    const orm = await openDatabase({ dialect: 'postgresql', url: databaseUrl });
+    await migrate(orm);
+    await orm.close(true);
+    redis = new Redis(redisUrl);
+  });
+
+  afterAll(async () => {
+    if (redis) {
+      await deleteKeys(redis, QUEUE_KEYS);
+      redis.disconnect();
+    }
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  it('keeps its queues and the scan schedule in the Redis database REDIS_URL names', async () => {
+    await deleteKeys(redis, QUEUE_KEYS);
+    const worker = startWorker({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, TESSERA_PEPPER: pepper, TESSERA_SCAN_INTERVAL_SECONDS: '3600' });
+    try {
+      await vi.waitFor(() => expect(worker.output()).toContain('Tessera worker started'), { timeout: 15_000, interval: 100 });
+      expect(await redis.exists('bull:tessera-reminders:repeat:expiry-scan')).toBe(1);
+    } finally {
+      expect(await worker.stop()).toBe(0);
+    }
+  });
+});
