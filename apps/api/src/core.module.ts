@@ -1,13 +1,14 @@
-import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Clock, RandomBytes } from '@tessera/domain';
 import { KeyEncryption, Store, migrate, openDatabase, pendingMigrations } from '@tessera/store';
-import { redisOptions } from '@tessera/worker';
-import { Redis } from 'ioredis';
+import { connectRedis } from '@tessera/worker';
+import type { Redis } from 'ioredis';
 import { FAILURE_COUNTER, FailureThrottle } from './auth/failure-throttle.service';
 import { MemoryFailureCounter, RedisFailureCounter } from './auth/failure-throttle';
 import { RevocationService } from './auth/revocation.service';
 import { TokenVerifier } from './auth/token-verifier.service';
 import { InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './cluster/invalidation-bus';
+import { OpenConnections } from './common/open-connections';
 import { CLOCK, CONFIG, HASHER, PEPPER, RANDOM, WEBHOOK_SECRETS } from './common/tokens';
 import type { Config } from './config/env';
 import { resolvePepper } from './crypto/pepper';
@@ -28,18 +29,20 @@ export class PendingMigrationsError extends Error {
   }
 }
 
-async function createStore(config: Config): Promise<Store> {
+async function createStore(config: Config, connections: OpenConnections): Promise<Store> {
   const orm = await openDatabase(config.database);
-  if (config.migrateOnStart) {
-    await migrate(orm);
-  } else {
-    const pending = await pendingMigrations(orm);
-    if (pending.length > 0) {
-      await orm.close(true);
-      throw new PendingMigrationsError(pending);
+  try {
+    if (config.migrateOnStart) {
+      await migrate(orm);
+    } else {
+      const pending = await pendingMigrations(orm);
+      if (pending.length > 0) throw new PendingMigrationsError(pending);
     }
+  } catch (error) {
+    await orm.close(true);
+    throw error;
   }
-  return new Store(orm);
+  return connections.add(new Store(orm), (store) => store.close());
 }
 
 /** Starts what needs the database, and stops everything in order: flush events, then close. */
@@ -48,11 +51,9 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Lifecycle');
 
   constructor(
-    private readonly store: Store,
     private readonly keys: SigningKeysService,
     private readonly events: EventWriter,
-    private readonly bus: InvalidationBus,
-    @Inject(REDIS) private readonly redis: Redis | null,
+    private readonly connections: OpenConnections,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -65,9 +66,8 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       this.logger.error(`Flushing events at shutdown failed: ${String(error)}`);
     }
-    await this.bus.close();
-    if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
-    await this.store.close();
+    // Redis, then the database (opened first, closed last).
+    await this.connections.close();
   }
 }
 
@@ -76,36 +76,44 @@ const SERVICES = [EventWriter, ApiPolicyCache, SigningKeysService, RevocationSer
 
 /**
  * The process-wide singletons: configuration, database, clock and randomness, the secret hasher,
- * Redis (when configured), and the services the token hot paths share.
+ * Redis (when configured), and the services the token hot paths share. `connections` closes what
+ * was opened, at shutdown or when the start fails part-way.
  */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: Config): DynamicModule {
+  static forRoot(config: Config, connections: OpenConnections): DynamicModule {
+    const redisLogger = new Logger('Redis');
     return {
       module: CoreModule,
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: OpenConnections, useValue: connections },
         { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
         { provide: RANDOM, useValue: pooledRandomBytes() satisfies RandomBytes },
         { provide: PEPPER, useFactory: () => resolvePepper(config) },
         { provide: HASHER, useFactory: (pepper: Buffer) => new HmacSecretHasher(pepper), inject: [PEPPER] },
         { provide: KeyEncryption, useFactory: (pepper: Buffer) => new KeyEncryption(pepper), inject: [PEPPER] },
         { provide: WEBHOOK_SECRETS, useFactory: (pepper: Buffer) => new KeyEncryption(pepper, 'webhook-secret-encryption'), inject: [PEPPER] },
-        { provide: Store, useFactory: () => createStore(config) },
+        { provide: Store, useFactory: () => createStore(config, connections) },
+        // Redis is connected once the database is open (hence `inject: [Store]`): a start that
+        // fails on the schema opens no Redis connection, and shutdown closes Redis first.
         {
           provide: REDIS,
           useFactory: async () => {
             if (!config.redisUrl) return null;
-            const redis = new Redis({ ...redisOptions(config.redisUrl), lazyConnect: true, maxRetriesPerRequest: 3 });
-            redis.on('error', (error: Error) => new Logger('Redis').warn(error.message));
-            await redis.connect();
-            return redis;
+            const redis = await connectRedis(config.redisUrl, { maxRetriesPerRequest: 3 }, (error) => redisLogger.warn(error.message));
+            return connections.add(redis, (client) => client.quit().then(() => undefined, () => client.disconnect()));
           },
+          inject: [Store],
         },
         {
           provide: InvalidationBus,
-          useFactory: () => (config.redisUrl ? RedisInvalidationBus.connect(config.redisUrl) : new LocalInvalidationBus()),
+          useFactory: async () => {
+            if (!config.redisUrl) return new LocalInvalidationBus();
+            return connections.add(await RedisInvalidationBus.connect(config.redisUrl), (bus) => bus.close());
+          },
+          inject: [Store],
         },
         {
           provide: FAILURE_COUNTER,

@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from './common/app-error';
 import { STATUS_BY_CODE } from './common/error-status';
+import { OpenConnections } from './common/open-connections';
 import { AppModule } from './app.module';
 import type { Config } from './config/env';
 import { PinoNestLogger, createLogger } from './config/logger';
@@ -99,12 +100,14 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // request hook it would run on every request.
     skipMiddie: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
-    // Fastify's own JSON parser (with prototype-poisoning protection) and ours for forms below.
-    bodyParser: false,
-  });
+  const app = await OpenConnections.closedOnFailure((connections) =>
+    NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, connections), adapter, {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+      // Fastify's own JSON parser (with prototype-poisoning protection) and ours for forms below.
+      bodyParser: false,
+    }),
+  );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);

@@ -1,9 +1,9 @@
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TARGETS, type TestDatabase } from './support/databases';
+import { TARGETS, TEST_REDIS_URL, createPostgresDatabase, type TestDatabase } from './support/databases';
 import { request } from './support/http';
 import { SECRET_PATTERN } from './support/management';
-import { runCli, startTessera, type CliResult, type TesseraProcess } from './support/tessera-process';
+import { environmentFor, freePort, runCli, startTessera, type CliResult, type TesseraProcess } from './support/tessera-process';
 
 interface Run {
   readonly args: readonly string[];
@@ -354,5 +354,64 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     }
     const logs = server.logs();
     for (const plaintext of plaintexts) expect(logs.includes(plaintext)).toBe(false);
+  });
+});
+
+describe('tessera CLI when it cannot start', () => {
+  let db: TestDatabase;
+  /** A Redis database other than 0, as a deployment may use. */
+  const redisUrl = `${TEST_REDIS_URL.replace(/\/\d*$/, '')}/9`;
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  /** Runs a command that must fail, and checks that it ended by itself (a start takes 1–2 s). */
+  async function failing(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+    const result = await runCli(args, env, db.dir, undefined, 15_000);
+    expect(result.timedOut, `tessera ${args.join(' ')} did not exit by itself:\n${result.stderr}`).toBe(false);
+    return result;
+  }
+
+  const lastLine = (result: CliResult) => JSON.parse(result.stderr.trim().split('\n').at(-1)!);
+
+  it('exits with code 1 when the schema is not up to date, with REDIS_URL set too', async () => {
+    const env = environmentFor(db, { REDIS_URL: redisUrl });
+    const text = await failing(['accounts', 'list', '--api', 'my-api'], env);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/^tessera: The database schema is not up to date \(\d+ pending migration\(s\)\): run `tessera migrate` first\.$/m);
+    expect(text.stdout).toBe('');
+    const asJson = await failing(['keys', 'list', '--json'], env);
+    expect(asJson.code).toBe(1);
+    expect(lastLine(asJson).error.message).toContain('run `tessera migrate` first');
+  });
+
+  it('exits with code 1 naming Redis and its URL, without the password, when Redis cannot be reached', async () => {
+    expect((await runCli(['migrate'], environmentFor(db), db.dir)).code).toBe(0);
+    const port = await freePort();
+    const env = environmentFor(db, { REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}/9` });
+    for (const args of [['keys', 'list'], ['accounts', 'list', '--api', 'my-api'], ['secrets', 'rotate', '--api', 'my-api', '--account', 'sa_00000000000000000000000000']]) {
+      const result = await failing(args, env);
+      expect({ args: args.join(' '), code: result.code }).toEqual({ args: args.join(' '), code: 1 });
+      expect(result.stderr).toContain(`tessera: Could not connect to Redis at redis://127.0.0.1:${port}/9: connect ECONNREFUSED`);
+      expect(result.stderr).not.toContain('s3cret-pass');
+      expect(result.stderr).not.toContain('Connection is closed');
+    }
+    const asJson = await failing(['keys', 'list', '--json'], env);
+    expect(asJson.code).toBe(1);
+    expect(lastLine(asJson)).toEqual({ error: { code: 'REDIS.UNAVAILABLE', message: expect.stringContaining(`Redis at redis://127.0.0.1:${port}/9`) } });
+  });
+
+  it('exits with code 1 when its start fails after Redis is connected (a pepper that cannot open the signing keys)', async () => {
+    const env = environmentFor(db, { REDIS_URL: redisUrl });
+    expect((await runCli(['migrate'], env, db.dir)).code).toBe(0);
+    expect((await runCli(['keys', 'list'], env, db.dir)).code).toBe(0);
+    const result = await failing(['keys', 'list'], { ...env, TESSERA_PEPPER: 'another-pepper-'.repeat(3) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^tessera: /m);
   });
 });

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, createPostgresDatabase, createSqliteDatabase, jtisOf, sql, type TestDatabase } from './support/databases';
 import { request } from './support/http';
-import { environmentFor, runCli, startTessera, type TesseraProcess } from './support/tessera-process';
+import { environmentFor, freePort, runCli, startTessera, type TesseraProcess } from './support/tessera-process';
 import { bootstrap, createClient, tokenFor } from './support/world';
 
 describe('operations', () => {
@@ -289,9 +289,14 @@ describe('configuration errors', () => {
       for (const key of ['DATABASE_URL', 'REDIS_URL', 'TESSERA_PEPPER']) delete clean[key];
       const child = spawn(process.execPath, [main], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
+      // A process that cannot start must exit by itself: one still running is killed (code null).
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       child.stdout.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-      child.on('exit', (code) => done({ code, output }));
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        done({ code, output });
+      });
     });
   }
 
@@ -313,6 +318,20 @@ describe('configuration errors', () => {
     expect(failed.code).toBe(1);
     expect(failed.output).toContain('Tessera could not start: ENOTDIR');
     expect(failed.output).not.toContain('"msg":""');
+  });
+
+  it('names Redis and its URL, without the password, when Redis cannot be reached', async () => {
+    const db = await createPostgresDatabase();
+    try {
+      expect((await runCli(['migrate'], environmentFor(db), db.dir)).code).toBe(0);
+      const port = await freePort();
+      const failed = await run(environmentFor(db, { REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}/9`, HOST: '127.0.0.1', PORT: String(await freePort()) }));
+      expect(failed.code).toBe(1);
+      expect(failed.output).toContain(`Tessera could not start: Could not connect to Redis at redis://127.0.0.1:${port}/9: connect ECONNREFUSED`);
+      expect(failed.output).not.toContain('s3cret-pass');
+    } finally {
+      await db.drop();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { BullmqWorker } from './bullmq-worker';
 import { loadWorkerConfig } from './config/env';
 import { createMailer } from './mailer';
-import { redisOptions } from './redis-connection';
+import { connectRedis, redisOptions } from './redis-connection';
 
 /** The worker process of distributed mode: expiry scans and deliveries from BullMQ. */
 async function main(): Promise<void> {
@@ -17,29 +17,35 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = pino({ level: config.logLevel, redact: ['*.secret', '*.signingSecret', '*.password'] });
-  const orm = await openDatabase(config.database);
-  const pending = await pendingMigrations(orm);
-  if (pending.length > 0) {
-    logger.fatal('The database schema is not up to date: run `tessera migrate` first.');
-    await orm.close(true);
+  const encryption = new KeyEncryption(Buffer.from(config.pepper, 'utf8'), 'webhook-secret-encryption');
+  let store: Store | null = null;
+  let worker: BullmqWorker;
+  try {
+    const orm = await openDatabase(config.database);
+    store = new Store(orm);
+    const pending = await pendingMigrations(orm);
+    if (pending.length > 0) throw new Error('The database schema is not up to date: run `tessera migrate` first.');
+    // BullMQ waits for an unreachable Redis for ever: check once that it answers (RedisUnavailableError).
+    await (await connectRedis(config.redisUrl, {}, () => undefined)).quit();
+    worker = new BullmqWorker(
+      { ...redisOptions(config.redisUrl), maxRetriesPerRequest: null },
+      {
+        store,
+        clock: { now: () => new Date() },
+        random: (n) => randomBytes(n),
+        mailer: config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null,
+        openSecret: (sealed) => encryption.decrypt(sealed),
+        log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
+        allowPrivateNetworks: config.allowPrivateNetworks,
+      },
+      config.scanIntervalSeconds * 1000,
+    );
+    await worker.start();
+  } catch (error) {
+    logger.fatal(`Tessera worker could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await store?.close().catch(() => undefined);
     process.exit(1);
   }
-  const store = new Store(orm);
-  const encryption = new KeyEncryption(Buffer.from(config.pepper, 'utf8'), 'webhook-secret-encryption');
-  const worker = new BullmqWorker(
-    { ...redisOptions(config.redisUrl), maxRetriesPerRequest: null },
-    {
-      store,
-      clock: { now: () => new Date() },
-      random: (n) => randomBytes(n),
-      mailer: config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null,
-      openSecret: (sealed) => encryption.decrypt(sealed),
-      log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
-      allowPrivateNetworks: config.allowPrivateNetworks,
-    },
-    config.scanIntervalSeconds * 1000,
-  );
-  await worker.start();
   logger.info(`Tessera worker started (scan every ${config.scanIntervalSeconds} s)`);
   let stopping = false;
   const stop = (signal: string): void => {
@@ -49,7 +55,7 @@ async function main(): Promise<void> {
     logger.info(`${signal} received: finishing jobs in progress`);
     worker
       .stop()
-      .then(() => store.close())
+      .then(() => store?.close())
       .then(() => {
         logger.info('Tessera worker stopped');
         process.exit(0);

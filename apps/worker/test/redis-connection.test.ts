@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../src/config/env';
-import { redisOptions, redisUrlProblem } from '../src';
+import { RedisUnavailableError, connectRedis, redisOptions, redisUrlForLogs, redisUrlProblem } from '../src';
 
 const REDIS_URL = (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
 
@@ -43,5 +44,22 @@ describe('REDIS_URL', () => {
       client.disconnect();
       check.disconnect();
     }
+  });
+
+  it('shows the URL without its password', () => {
+    expect(redisUrlForLogs('rediss://alice:p%40ss@cache.internal:6380/12')).toBe('rediss://alice@cache.internal:6380/12');
+    expect(redisUrlForLogs('redis://:secret@127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('reports a Redis it cannot reach, or a database it does not have, by name and without the password', async () => {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((done) => server.close(done));
+    const unreachable = connectRedis(`redis://:s3cret@127.0.0.1:${port}/9`, {}, () => undefined);
+    await expect(unreachable).rejects.toBeInstanceOf(RedisUnavailableError);
+    await expect(unreachable).rejects.toThrow(`Could not connect to Redis at redis://127.0.0.1:${port}/9: connect ECONNREFUSED`);
+    // ioredis alone would stay on database 0 when the selection fails.
+    await expect(connectRedis(`${REDIS_URL}/99999`, {}, () => undefined)).rejects.toThrow(/Could not connect to Redis at .*\/99999: ERR DB index is out of range/);
   });
 });

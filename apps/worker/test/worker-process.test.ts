@@ -2,6 +2,7 @@ import { migrate, openDatabase } from '@tessera/store';
 import { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -47,6 +48,15 @@ function startWorker(env: Record<string, string>, timeoutMs = 20_000): WorkerPro
       return (await exited).code;
     },
   };
+}
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
 }
 
 async function admin(sql: string): Promise<void> {
@@ -100,5 +110,15 @@ describe('the worker process', () => {
     } finally {
       expect(await worker.stop()).toBe(0);
     }
+  });
+
+  it('exits with code 1, naming Redis and its URL without the password, when Redis cannot be reached', async () => {
+    const port = await closedPort();
+    const worker = startWorker({ DATABASE_URL: databaseUrl, REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}/9`, TESSERA_PEPPER: pepper }, 15_000);
+    const { code, timedOut } = await worker.exited;
+    expect(timedOut, `the worker did not exit by itself:\n${worker.output()}`).toBe(false);
+    expect(code).toBe(1);
+    expect(worker.output()).toContain(`Tessera worker could not start: Could not connect to Redis at redis://127.0.0.1:${port}/9: connect ECONNREFUSED`);
+    expect(worker.output()).not.toContain('s3cret-pass');
   });
 });

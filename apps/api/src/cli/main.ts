@@ -5,10 +5,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { CreateAlertChannelRequest, ListServiceAccountsQuery, MAX_SIGNING_SECRET_OVERLAP_SECONDS, RotateAlertChannelSecretRequest, parseOrIssues } from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
 import { migrate, openDatabase, pendingMigrations } from '@tessera/store';
+import { RedisUnavailableError } from '@tessera/worker';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import type { z } from 'zod';
 import { AppModule } from '../app.module';
+import { OpenConnections } from '../common/open-connections';
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { PinoNestLogger, createLogger } from '../config/logger';
 import { RemindersService } from '../alerts/reminders.service';
@@ -27,7 +29,9 @@ import { CliFailure, EXIT, print } from './cli-output';
  */
 async function withApp<T>(config: Config, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination({ fd: 2, sync: true }));
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: new PinoNestLogger(logger), abortOnError: false });
+  const app = await OpenConnections.closedOnFailure((connections) =>
+    NestFactory.createApplicationContext(AppModule.forRoot(config, connections), { logger: new PinoNestLogger(logger), abortOnError: false }),
+  );
   try {
     return await work(app);
   } finally {
@@ -413,7 +417,9 @@ async function main(argv: string[]): Promise<number> {
         ? error
         : error instanceof ConfigError
           ? new CliFailure(EXIT.CONFIG, error.message, 'CONFIG.INVALID')
-          : new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
+          : error instanceof RedisUnavailableError
+            ? new CliFailure(EXIT.INTERNAL, error.message, 'REDIS.UNAVAILABLE')
+            : new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
     if (asJson) process.stderr.write(`${JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } })}\n`);
     else process.stderr.write(`tessera: ${failure.message}\n`);
     return failure.exitCode;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { redisOptions } from '@tessera/worker';
-import { Redis } from 'ioredis';
+import { connectRedis } from '@tessera/worker';
+import type { Redis } from 'ioredis';
 
 /** A change every API process must learn about at once. */
 export type Invalidation =
@@ -47,33 +47,39 @@ export class LocalInvalidationBus extends InvalidationBus {
 }
 
 const CHANNEL = 'tessera:invalidations';
+const logger = new Logger('InvalidationBus');
 
 export class RedisInvalidationBus extends InvalidationBus {
-  private readonly logger = new Logger('InvalidationBus');
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
-
-  private constructor(url: string) {
+  private constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+  ) {
     super();
-    const options = { ...redisOptions(url), lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true } as const;
-    this.publisher = new Redis(options);
-    this.subscriber = new Redis(options);
-    for (const client of [this.publisher, this.subscriber]) {
-      client.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
-    }
     this.subscriber.on('message', (_channel: string, raw: string) => {
       try {
         this.deliver(JSON.parse(raw) as Invalidation);
       } catch {
-        this.logger.warn('Ignored a malformed invalidation message');
+        logger.warn('Ignored a malformed invalidation message');
       }
     });
   }
 
+  /** Connects both clients; when either cannot, closes the other and throws (`RedisUnavailableError`). */
   static async connect(url: string): Promise<RedisInvalidationBus> {
-    const bus = new RedisInvalidationBus(url);
-    await Promise.all([bus.publisher.connect(), bus.subscriber.connect()]);
-    await bus.subscriber.subscribe(CHANNEL);
+    const options = { maxRetriesPerRequest: 3, enableOfflineQueue: true } as const;
+    const warn = (error: Error): void => logger.warn(`Redis: ${error.message}`);
+    const [publisher, subscriber] = await Promise.allSettled([connectRedis(url, options, warn), connectRedis(url, options, warn)]);
+    if (publisher.status === 'rejected' || subscriber.status === 'rejected') {
+      for (const client of [publisher, subscriber]) if (client.status === 'fulfilled') client.value.disconnect();
+      throw publisher.status === 'rejected' ? publisher.reason : (subscriber as PromiseRejectedResult).reason;
+    }
+    const bus = new RedisInvalidationBus(publisher.value, subscriber.value);
+    try {
+      await bus.subscriber.subscribe(CHANNEL);
+    } catch (error) {
+      await bus.close();
+      throw error;
+    }
     return bus;
   }
 

@@ -22,7 +22,10 @@ export interface TesseraProcess {
 }
 
 export interface CliResult {
+  /** The exit code; null when the command had to be killed (see `timedOut`). */
   readonly code: number | null;
+  /** The command was still running after its time limit, and was killed. */
+  readonly timedOut: boolean;
   readonly stdout: string;
   readonly stderr: string;
   json<T = Record<string, unknown>>(): T;
@@ -66,20 +69,29 @@ function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...inherited, ...env };
 }
 
-/** Runs the `tessera` CLI as a user would; `input`, when given, is its standard input. */
-export async function runCli(args: readonly string[], env: Record<string, string>, cwd: string, input?: string): Promise<CliResult> {
+/**
+ * Runs the `tessera` CLI as a user would; `input`, when given, is its standard input. A command
+ * still running after `timeoutMs` is killed: every command must end by itself, even one that fails.
+ */
+export async function runCli(args: readonly string[], env: Record<string, string>, cwd: string, input?: string, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolveResult, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env: baseEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(timer);
       // Only stderr is the CLI's log; stdout is its output (which shows a new secret once, by design).
       appendFileSync(join(cwd, 'cli.log'), `$ tessera ${args.join(' ')}\n${stderr}`);
-      resolveResult({ code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T });
+      resolveResult({ code, timedOut, stdout, stderr, json: <T>() => JSON.parse(stdout) as T });
     });
   });
 }
