@@ -108,7 +108,7 @@ export class SigningKeysService {
   async rotate(
     context: AuditContext = SYSTEM_CONTEXT,
     { withdrawPrevious = false }: { withdrawPrevious?: boolean } = {},
-  ): Promise<{ newKeyId: SigningKeyId; previousKeyId: SigningKeyId | null; withdrawnKeyIds: SigningKeyId[] }> {
+  ): Promise<{ newKeyId: SigningKeyId; previousKeyId: SigningKeyId | null; withdrawnKeyIds?: SigningKeyId[] }> {
     const now = this.clock.now();
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const id = newId('signingKey', now, this.random);
@@ -136,7 +136,7 @@ export class SigningKeysService {
     this.logger.log(
       `Signing key ${id} is now active${withdrawPrevious ? `; withdrawn: ${withdrawnKeyIds.join(', ') || 'none'}` : previous ? `; ${previous.id} retired` : ''}`,
     );
-    return { newKeyId: id, previousKeyId: previous?.id ?? null, withdrawnKeyIds };
+    return { newKeyId: id, previousKeyId: previous?.id ?? null, ...(withdrawPrevious ? { withdrawnKeyIds } : {}) };
   }
 
   async reload(): Promise<void> {
