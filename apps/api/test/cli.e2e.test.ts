@@ -172,6 +172,40 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     }
   });
 
+  it('reports an unknown API the same way in every command that takes one, with exit code 3', async () => {
+    // The account and secret exist, in another API: the API is what is unknown.
+    const [account, secret, channel] = [story.accountId!, story.current!.id, 'chn_00000000000000000000000000'];
+    const cases = [
+      ['apis', 'show', 'nope'],
+      ['apis', 'set', 'nope', '--token-lifetime', '600'],
+      ['accounts', 'list', '--api', 'nope'],
+      ['accounts', 'create', '--api', 'nope', '--name', 'reader'],
+      ['accounts', 'enable', '--api', 'nope', account],
+      ['accounts', 'disable', '--api', 'nope', account],
+      ['accounts', 'delete', '--api', 'nope', account],
+      ['secrets', 'list', '--api', 'nope', '--account', account],
+      ['secrets', 'add', '--api', 'nope', '--account', account],
+      ['secrets', 'rotate', '--api', 'nope', '--account', account],
+      ['secrets', 'enable', '--api', 'nope', '--account', account, secret],
+      ['secrets', 'disable', '--api', 'nope', '--account', account, secret],
+      ['secrets', 'delete', '--api', 'nope', '--account', account, secret],
+      ['channels', 'list', '--api', 'nope'],
+      ['channels', 'add', '--api', 'nope', '--email', 'security@my-api.test'],
+      ['channels', 'rotate-secret', '--api', 'nope', channel],
+      ['channels', 'delete', '--api', 'nope', channel],
+    ];
+    for (const args of cases) {
+      const result = await tessera(...args, '--json');
+      expect({ args: args.join(' '), code: result.code, stdout: result.stdout }).toEqual({ args: args.join(' '), code: 3, stdout: '' });
+      expect(JSON.parse(result.stderr.trim().split('\n').at(-1)!)).toEqual({ error: { code: 'RESOURCE.NOT_FOUND', message: 'API "nope" was not found.' } });
+    }
+    const text = await tessera('accounts', 'list', '--api', 'nope');
+    expect(text.code).toBe(3);
+    expect(text.stderr.trim().split('\n').at(-1)).toBe('tessera: API "nope" was not found.');
+    // Nothing was done to the account in the API it belongs to.
+    expect(await ok('accounts', 'list', '--api', 'my-api', '--q', 'reader')).toMatchObject({ items: [{ id: account, status: 'enabled' }] });
+  });
+
   it('answers bad options and invalid values with exit code 2', async () => {
     const cases = [
       ['secrets', 'add', '--api', 'my-api', '--account', story.accountId!, '--expires-at', 'tomorrow'],
@@ -195,13 +229,16 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     }
     // Nothing was added by the refused commands.
     const secrets = await ok('secrets', 'list', '--api', 'my-api', '--account', story.accountId!);
-    expect(secrets.map((s: { id: string }) => s.id)).toEqual([story.current!.id]);
+    expect(secrets.items.map((s: { id: string }) => s.id)).toEqual([story.current!.id]);
   });
 
   it('lists secrets without ever printing one, in JSON and as text', async () => {
     await ok('secrets', 'add', '--api', 'my-api', '--account', story.accountId!, '--description', 'spare').then((created) => plaintexts.push(created.clientSecret));
-    const listed = await ok<Array<Record<string, unknown>>>('secrets', 'list', '--api', 'my-api', '--account', story.accountId!);
+    const { items: listed } = await ok<{ items: Array<Record<string, unknown>> }>('secrets', 'list', '--api', 'my-api', '--account', story.accountId!);
     expect(listed).toHaveLength(2);
+    // The same shape as the HTTP API's answer, and as every other list command.
+    const viaHttp = await request(`${server.url}/apis/my-api/service-accounts/${story.accountId}/secrets`, { token: story.adminToken! });
+    expect({ items: listed }).toEqual(viaHttp.body);
     for (const secret of listed) {
       expect(Object.keys(secret).sort()).toEqual(['createdAt', 'description', 'disabledAt', 'expiresAt', 'hint', 'id', 'lastUsedAt', 'scheduledDisableAt', 'status']);
     }
@@ -286,7 +323,7 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     expect(rotated.newKeyId).not.toBe(oldKid);
 
     expect(await products(before.token!)).toBe(200);
-    const keys = await ok<Array<{ kid: string; alg: string }>>('keys', 'list');
+    const { items: keys } = await ok<{ items: Array<{ kid: string; alg: string }> }>('keys', 'list');
     expect(keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, rotated.newKeyId]));
     expect(keys.every((k) => k.alg === 'EdDSA')).toBe(true);
     const jwks = await request(`${server.url}/.well-known/jwks.json`);
@@ -320,7 +357,7 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
 
     // HTTP sees the same contacts, without their secrets.
     const listed = await request(`${server.url}/apis/my-api/alert-channels`, { token: story.adminToken! });
-    expect(listed.body.items).toEqual(await ok('channels', 'list', '--api', 'my-api'));
+    expect(await ok('channels', 'list', '--api', 'my-api')).toEqual(listed.body);
     expect(listed.body.items.find((c: { id: string }) => c.id === webhook.id).previousSecretExpiresAt).toBe(rotated.previousSecretExpiresAt);
     // A chosen secret can come from standard input, out of sight of ps and shell history.
     const chosen = `piped-${'s'.repeat(40)}`;
@@ -333,6 +370,25 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     expect(short.stderr).toContain('--secret');
     expect(await ok('channels', 'delete', '--api', 'my-api', email.id)).toEqual({ deleted: email.id });
     expect((await tessera('channels', 'delete', '--api', 'my-api', email.id)).code).toBe(3);
+  });
+
+  it('prints a rotation as readable text: the new secret, then the secrets still enabled', async () => {
+    const account = await ok('accounts', 'create', '--api', 'my-api', '--name', 'rotated-as-text', '--scopes', 'products:read');
+    const first = await ok('secrets', 'add', '--api', 'my-api', '--account', account.id);
+    plaintexts.push(first.clientSecret);
+    const result = await tessera('secrets', 'rotate', '--api', 'my-api', '--account', account.id, '--disable-others-after', '2099-01-01T00:00:00Z');
+    expect(result.code, result.stderr).toBe(0);
+    const clientSecret = /^  clientSecret: (tsk_\S+)$/m.exec(result.stdout)?.[1];
+    expect(clientSecret).toMatch(SECRET_PATTERN);
+    plaintexts.push(clientSecret!);
+    expect(result.stdout).not.toMatch(/\[object Object\]|[{}]/);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('secret:');
+    expect(lines).toContain(`  clientId: ${account.clientId}`);
+    expect(lines).toContain('stillEnabled:');
+    expect(lines.filter((line) => line.startsWith(`  id=${first.id}  `))).toHaveLength(1);
+    expect(lines.at(-1)).toBe('scheduledDisableAt: 2099-01-01T00:00:00.000Z');
+    expect((await seed(account.clientId, clientSecret!)).status).toBe(200);
   });
 
   it('parses every --json output, and prints secrets only when creating them', async () => {

@@ -121,4 +121,15 @@ describe('the worker process', () => {
     expect(worker.output()).toContain(`Tessera worker could not start: Could not connect to Redis at redis://127.0.0.1:${port}/9: connect ECONNREFUSED`);
     expect(worker.output()).not.toContain('s3cret-pass');
   });
+
+  it('refuses to start without its variables with exit code 78, naming each one', async () => {
+    const worker = startWorker({});
+    const { code } = await worker.exited;
+    expect(code).toBe(78);
+    const output = worker.output();
+    expect(output).toContain('DATABASE_URL: required');
+    expect(output).toContain('REDIS_URL: required');
+    expect(output).toContain('TESSERA_PEPPER: required');
+    expect(output).not.toContain('received undefined');
+  });
 });

@@ -28,7 +28,11 @@ export class CliFailure extends Error {
   }
 }
 
-/** Prints a result: JSON with `--json`, else readable `key: value` lines or a table. */
+/**
+ * Prints a result: JSON with `--json`, else readable `key: value` lines or a table. A field that
+ * is itself an object is printed as an indented block of `key: value` lines under `key:`, and a
+ * list of objects as an indented table, one `key=value` line per item.
+ */
 export function print(value: unknown, json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -39,11 +43,42 @@ export function print(value: unknown, json: boolean): void {
     if (value.length === 0) process.stdout.write('(none)\n');
     return;
   }
-  if (value && typeof value === 'object') {
-    for (const [key, field] of Object.entries(value)) process.stdout.write(`${key}: ${format(field)}\n`);
+  if (isRecord(value)) {
+    for (const [key, field] of Object.entries(value)) writeField(key, field, '');
     return;
   }
   process.stdout.write(`${String(value)}\n`);
+}
+
+/**
+ * Prints what a list command found: `{"items": […]}` with `--json` (the HTTP API's shape), plus
+ * `nextCursor` for a paged list; else one line per item, and how to get the next page.
+ */
+export function printList(items: readonly unknown[], json: boolean, page?: { readonly nextCursor: string | null }): void {
+  if (json) {
+    print({ items, ...(page ? { nextCursor: page.nextCursor } : {}) }, true);
+    return;
+  }
+  print(items, false);
+  if (page?.nextCursor) process.stdout.write(`(more: --cursor ${page.nextCursor})\n`);
+}
+
+function writeField(key: string, field: unknown, indent: string): void {
+  if (isRecord(field)) {
+    process.stdout.write(`${indent}${key}:\n`);
+    for (const [inner, value] of Object.entries(field)) writeField(inner, value, `${indent}  `);
+  } else if (Array.isArray(field) && field.some(isRecord)) {
+    process.stdout.write(`${indent}${key}:\n`);
+    for (const item of field) process.stdout.write(`${indent}  ${line(item)}\n`);
+  } else if (Array.isArray(field) && field.length === 0) {
+    process.stdout.write(`${indent}${key}: (none)\n`);
+  } else {
+    process.stdout.write(`${indent}${key}: ${format(field)}\n`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function line(item: unknown): string {

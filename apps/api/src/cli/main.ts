@@ -21,7 +21,7 @@ import { presentAccount, presentApi, presentCreatedSecret, presentSecret } from 
 import { SecretsService } from '../management/secrets.service';
 import { ServiceAccountsService } from '../management/service-accounts.service';
 import { SigningKeysService } from '../tokens/signing-keys.service';
-import { CliFailure, EXIT, print } from './cli-output';
+import { CliFailure, EXIT, print, printList } from './cli-output';
 
 /**
  * `tessera`: set-up and scripting against the database directly, through the same services and
@@ -37,6 +37,17 @@ async function withApp<T>(config: Config, work: (app: INestApplicationContext) =
   } finally {
     await app.close();
   }
+}
+
+/**
+ * {@link withApp} for a command that works in one API (`--api`): an unknown API is reported as not
+ * found (exit code 3), by every such command alike, before any work is done.
+ */
+async function withApi<T>(config: Config, api: string, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  return withApp(config, async (app) => {
+    unwrap(await app.get(ApisService).get(api));
+    return work(app);
+  });
 }
 
 function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Parameters<typeof CliFailure.from>[0] }): T {
@@ -155,7 +166,7 @@ export function buildProgram(config: () => Config): Command {
     .command('list')
     .description('list the published signing keys')
     .action(async () => {
-      print(
+      printList(
         await withApp(config(), async (app) => {
           const keys = app.get(SigningKeysService);
           const active = keys.current().kid;
@@ -226,8 +237,8 @@ export function buildProgram(config: () => Config): Command {
         { limit: o.limit, ...(o.status ? { status: o.status } : {}), ...(o.q ? { q: o.q } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) },
         { limit: '--limit', status: '--status', q: '--q', cursor: '--cursor' },
       );
-      const page = await withApp(config(), (app) => app.get(ServiceAccountsService).list(o.api, query));
-      print(json() ? { items: page.items.map(presentAccount), nextCursor: page.nextCursor } : page.items.map((a) => ({ id: a.id, clientId: a.clientId, name: a.name, status: a.status, scopes: a.scopes })), json());
+      const page = await withApi(config(), o.api, (app) => app.get(ServiceAccountsService).list(o.api, query));
+      printList(json() ? page.items.map(presentAccount) : page.items.map((a) => ({ id: a.id, clientId: a.clientId, name: a.name, status: a.status, scopes: a.scopes })), json(), page);
     });
   accounts
     .command('create')
@@ -237,7 +248,7 @@ export function buildProgram(config: () => Config): Command {
     .option('--description <text>', 'description', '')
     .option('--scopes <scopes>', 'granted scopes, e.g. "products:read,products:write"', list, [])
     .action(async (o: { api: string; name: string; description: string; scopes: string[] }) => {
-      const account = await withApp(config(), async (app) => unwrap(await app.get(ServiceAccountsService).create(o.api, o, CLI_CONTEXT)));
+      const account = await withApi(config(), o.api, async (app) => unwrap(await app.get(ServiceAccountsService).create(o.api, o, CLI_CONTEXT)));
       print(presentAccount(account), json());
     });
   for (const status of ['enable', 'disable'] as const) {
@@ -247,7 +258,7 @@ export function buildProgram(config: () => Config): Command {
       .addOption(apiOption())
       .argument('<accountId>')
       .action(async (id: string, o: { api: string }) => {
-        const account = await withApp(config(), async (app) =>
+        const account = await withApi(config(), o.api, async (app) =>
           unwrap(await app.get(ServiceAccountsService).update(o.api, id, { status: status === 'enable' ? 'enabled' : 'disabled' }, CLI_CONTEXT)),
         );
         print(presentAccount(account), json());
@@ -259,7 +270,7 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .argument('<accountId>')
     .action(async (id: string, o: { api: string }) => {
-      await withApp(config(), async (app) => unwrap(await app.get(ServiceAccountsService).delete(o.api, id, CLI_CONTEXT)));
+      await withApi(config(), o.api, async (app) => unwrap(await app.get(ServiceAccountsService).delete(o.api, id, CLI_CONTEXT)));
       print(json() ? { deleted: id } : `Deleted ${id}`, json());
     });
 
@@ -271,8 +282,8 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .addOption(accountOption())
     .action(async (o: { api: string; account: string }) => {
-      const found = await withApp(config(), async (app) => unwrap(await app.get(SecretsService).list(o.api, o.account)));
-      print(found.map(presentSecret), json());
+      const found = await withApi(config(), o.api, async (app) => unwrap(await app.get(SecretsService).list(o.api, o.account)));
+      printList(found.map(presentSecret), json());
     });
   secrets
     .command('add')
@@ -282,7 +293,7 @@ export function buildProgram(config: () => Config): Command {
     .option('--expires-at <date>', 'ISO-8601 expiry, or "never" where the policy allows (default: 2 years)', expiryOption)
     .option('--description <text>', 'description')
     .action(async (o: { api: string; account: string; expiresAt?: Date | 'never'; description?: string }) => {
-      const created = await withApp(config(), async (app) =>
+      const created = await withApi(config(), o.api, async (app) =>
         unwrap(await app.get(SecretsService).add(o.api, o.account, { ...expiresAt(o.expiresAt), ...(o.description ? { description: o.description } : {}) }, CLI_CONTEXT)),
       );
       print(presentCreatedSecret(created.account, created.secret, created.plaintext), json());
@@ -296,7 +307,7 @@ export function buildProgram(config: () => Config): Command {
     .option('--description <text>', 'description of the new secret')
     .option('--disable-others-after <date>', 'disable the older enabled secrets at this time', date)
     .action(async (o: { api: string; account: string; expiresAt?: Date | 'never'; description?: string; disableOthersAfter?: Date }) => {
-      const rotation = await withApp(config(), async (app) =>
+      const rotation = await withApi(config(), o.api, async (app) =>
         unwrap(
           await app.get(SecretsService).rotate(o.api, o.account, {
             ...expiresAt(o.expiresAt),
@@ -322,7 +333,7 @@ export function buildProgram(config: () => Config): Command {
       .addOption(accountOption())
       .argument('<secretId>')
       .action(async (id: string, o: { api: string; account: string }) => {
-        const secret = await withApp(config(), async (app) =>
+        const secret = await withApi(config(), o.api, async (app) =>
           unwrap(await app.get(SecretsService).update(o.api, o.account, id, { status: status === 'enable' ? 'enabled' : 'disabled' }, CLI_CONTEXT)),
         );
         print(presentSecret(secret), json());
@@ -335,7 +346,7 @@ export function buildProgram(config: () => Config): Command {
     .addOption(accountOption())
     .argument('<secretId>')
     .action(async (id: string, o: { api: string; account: string }) => {
-      await withApp(config(), async (app) => unwrap(await app.get(SecretsService).delete(o.api, o.account, id, CLI_CONTEXT)));
+      await withApi(config(), o.api, async (app) => unwrap(await app.get(SecretsService).delete(o.api, o.account, id, CLI_CONTEXT)));
       print(json() ? { deleted: id } : `Deleted ${id}`, json());
     });
 
@@ -345,7 +356,7 @@ export function buildProgram(config: () => Config): Command {
     .description("list an API's security contacts (never their signing secrets)")
     .addOption(apiOption())
     .action(async (o: { api: string }) => {
-      print(await withApp(config(), async (app) => {
+      printList(await withApi(config(), o.api, async (app) => {
         const service = app.get(AlertChannelsService);
         return unwrap(await service.list(o.api)).map((channel) => service.present(channel));
       }), json());
@@ -362,7 +373,7 @@ export function buildProgram(config: () => Config): Command {
       if (o.email && o.secret) throw new CliFailure(EXIT.INVALID, '--secret: only webhooks have a signing secret.', 'REQUEST.VALIDATION_FAILED');
       const secret = await secretFrom(o.secret);
       const input = parsed(CreateAlertChannelRequest, o.webhook ? { kind: 'webhook', url: o.webhook, ...(secret ? { secret } : {}) } : { kind: 'email', address: o.email }, { url: '--webhook', address: '--email', secret: '--secret' });
-      print(await withApp(config(), async (app) => {
+      print(await withApi(config(), o.api, async (app) => {
         const service = app.get(AlertChannelsService);
         return service.presentCreated(unwrap(await service.create(o.api, input, CLI_CONTEXT)));
       }), json());
@@ -377,7 +388,7 @@ export function buildProgram(config: () => Config): Command {
     .action(async (id: string, o: { api: string; overlap?: number; secret?: string }) => {
       const secret = await secretFrom(o.secret);
       const input = parsed(RotateAlertChannelSecretRequest, { ...(secret ? { secret } : {}), ...(o.overlap !== undefined ? { previousSecretValidForSeconds: o.overlap } : {}) }, { secret: '--secret', previousSecretValidForSeconds: '--overlap' });
-      print(await withApp(config(), async (app) => {
+      print(await withApi(config(), o.api, async (app) => {
         const service = app.get(AlertChannelsService);
         return service.presentCreated(unwrap(await service.rotateSecret(o.api, id, input, CLI_CONTEXT)));
       }), json());
@@ -388,7 +399,7 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .argument('<channelId>')
     .action(async (id: string, o: { api: string }) => {
-      await withApp(config(), async (app) => unwrap(await app.get(AlertChannelsService).delete(o.api, id, CLI_CONTEXT)));
+      await withApi(config(), o.api, async (app) => unwrap(await app.get(AlertChannelsService).delete(o.api, id, CLI_CONTEXT)));
       print(json() ? { deleted: id } : `Deleted ${id}`, json());
     });
 

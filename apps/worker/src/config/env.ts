@@ -15,10 +15,15 @@ export interface WorkerConfig {
   readonly logLevel: string;
 }
 
+/** A variable the worker cannot run without: when it is missing, the message says what it must hold. */
+function required(what: string): z.ZodString {
+  return z.string({ error: (issue) => (issue.input === undefined ? `required (${what})` : undefined) });
+}
+
 const Env = z.object({
-  DATABASE_URL: z.string().min(1, 'is required'),
-  REDIS_URL: RedisUrl,
-  TESSERA_PEPPER: z.string().min(32, 'must be the API processes\' pepper (at least 32 characters)'),
+  DATABASE_URL: required('the same database as the API processes'),
+  REDIS_URL: required('the same Redis as the API processes, redis://… or rediss://…').pipe(RedisUrl),
+  TESSERA_PEPPER: required("the API processes' pepper, at least 32 characters").min(32, 'must be the API processes\' pepper (at least 32 characters)'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
   TESSERA_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
