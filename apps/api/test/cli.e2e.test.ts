@@ -1,4 +1,7 @@
 import { decodeProtectedHeader } from 'jose';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TARGETS, TEST_REDIS_URL, createPostgresDatabase, type TestDatabase } from './support/databases';
 import { request } from './support/http';
@@ -469,5 +472,24 @@ describe('tessera CLI when it cannot start', () => {
     const result = await failing(['keys', 'list'], { ...env, TESSERA_PEPPER: 'another-pepper-'.repeat(3) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^tessera: /m);
+  });
+});
+
+describe('tessera --help and the README', () => {
+  it('lists every command of the CLI in the README\'s Commands table', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tessera-help-'));
+    const help = await runCli(['--help'], {}, cwd, undefined, 15_000);
+    rmSync(cwd, { recursive: true, force: true });
+    expect(help.code).toBe(0);
+    const commands = help.stdout
+      .split('Commands:\n')[1]!
+      .split('\n')
+      .map((line) => /^ {2}([a-z-]+)/.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined && name !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['migrate', 'accounts', 'secrets', 'channels']));
+    const readme = readFileSync(resolve(__dirname, '../../../README.md'), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith('| `npx tessera --help` |'));
+    expect(row).toBeDefined();
+    for (const command of commands) expect(row, command).toContain(`\`${command}\``);
   });
 });
