@@ -416,7 +416,8 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
   });
 });
 
-describe('tessera CLI when it cannot start', () => {
+// Each command may take up to its 15 s limit before it is killed: more than the default 30 s per test.
+describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   /** A Redis database other than 0, as a deployment may use. */
   const redisUrl = `${TEST_REDIS_URL.replace(/\/\d*$/, '')}/9`;
