@@ -27,6 +27,9 @@ export class BullmqWorker {
   ) {
     this.reminders = new Queue(QUEUE_NAMES.reminders, { connection, prefix });
     this.deliveries = new Queue(QUEUE_NAMES.deliveries, { connection, prefix });
+    // An 'error' event with no listener is thrown, and ends the process (exit code 1); a lost
+    // Redis connection is BullMQ's to retry, and worth a warning only.
+    for (const queue of [this.reminders, this.deliveries]) queue.on('error', (error) => this.deps.log.warn(`Queue ${queue.name}: ${error.message}`));
   }
 
   async start(): Promise<void> {
@@ -62,7 +65,10 @@ export class BullmqWorker {
         { connection: this.connection, prefix: this.prefix, concurrency: 8 },
       ),
     );
-    for (const worker of this.workers) worker.on('failed', (job, error) => this.deps.log.warn(`Job ${job?.name ?? '?'} failed: ${error.message}`));
+    for (const worker of this.workers) {
+      worker.on('failed', (job, error) => this.deps.log.warn(`Job ${job?.name ?? '?'} failed: ${error.message}`));
+      worker.on('error', (error) => this.deps.log.warn(`Worker ${worker.name}: ${error.message}`));
+    }
   }
 
   async stop(): Promise<void> {

@@ -108,7 +108,8 @@ describe('the worker process', () => {
       await vi.waitFor(() => expect(worker.output()).toContain('Tessera worker started'), { timeout: 15_000, interval: 100 });
       expect(await redis.exists('bull:tessera-reminders:repeat:expiry-scan')).toBe(1);
     } finally {
-      expect(await worker.stop()).toBe(0);
+      const code = await worker.stop();
+      expect(code, worker.output()).toBe(0);
     }
   });
 
