@@ -32,10 +32,14 @@ const DocumentBody = z
     message: `must not nest arrays and objects more than ${MAX_DOCUMENT_DEPTH} levels deep`,
     abort: true,
   })
-  .refine((body) => JSON.stringify(body).length <= MAX_DOCUMENT_BYTES, { message: `must be at most ${MAX_DOCUMENT_BYTES} bytes of JSON` })
+  // The size, and text no database can store, read from one serialization of the document.
   // PostgreSQL's jsonb cannot hold a NUL character or half of a UTF-16 surrogate pair: refuse
   // them on every database alike.
-  .refine((body) => !UNSTORABLE_ESCAPE.test(JSON.stringify(body)), { message: 'must not contain NUL characters or half of a UTF-16 surrogate pair' })
+  .superRefine((body, ctx) => {
+    const json = JSON.stringify(body);
+    if (json.length > MAX_DOCUMENT_BYTES) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_DOCUMENT_BYTES} bytes of JSON` });
+    if (UNSTORABLE_ESCAPE.test(json)) ctx.addIssue({ code: 'custom', message: 'must not contain NUL characters or half of a UTF-16 surrogate pair' });
+  })
   .describe(
     `A JSON object of at most ${MAX_DOCUMENT_BYTES / 1024} KiB of JSON, without NUL characters or unpaired surrogates, whose arrays and objects ` +
       `nest at most ${MAX_DOCUMENT_DEPTH} levels deep (the document itself is level 1); a deeper one gets 400 and is not stored.`,
