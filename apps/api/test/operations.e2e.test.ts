@@ -335,6 +335,11 @@ describe('configuration errors', () => {
   });
 });
 
+/** The `kid`s a server's JWKS lists now. */
+async function publishedKids(server: TesseraProcess): Promise<string[]> {
+  return (await request(`${server.url}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid);
+}
+
 describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
   let db: TestDatabase;
   let first: TesseraProcess;
@@ -456,7 +461,7 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
     for (const server of [first, second]) {
       let jwks: string[] = [];
       for (let i = 0; i < 20 && !jwks.includes(newKeyId); i++) {
-        jwks = (await request(`${server.url}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid);
+        jwks = await publishedKids(server);
         if (!jwks.includes(newKeyId)) await new Promise((r) => setTimeout(r, 50));
       }
       expect(jwks).toEqual(expect.arrayContaining([newKeyId, previousKeyId]));
@@ -486,7 +491,7 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
     await sql(db, 'update signing_key set retired_at = ? where id = ?', [new Date(Date.now() - 3 * 86_400_000), oldKid]);
     const newKeyId = await rotate(); // announced on Redis: every process reloads its keys at once
     for (const server of [first, second]) {
-      const jwks = async () => (await request(`${server.url}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid) as string[];
+      const jwks = () => publishedKids(server);
       await expect.poll(jwks, { timeout: 1_000, interval: 20 }).toContain(newKeyId);
       expect(await jwks()).not.toContain(oldKid);
       expect(await status(server, seen)).toBe(401);
@@ -510,7 +515,7 @@ describe('distributed mode: two API processes on PostgreSQL + Redis', () => {
     expect(withdrawnKeyIds).toContain(oldKid);
     expect(withdrawnKeyIds).not.toContain(newKeyId);
     for (const server of [first, second]) {
-      const jwks = async () => (await request(`${server.url}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid) as string[];
+      const jwks = () => publishedKids(server);
       await expect.poll(jwks, { timeout: 1_000, interval: 20 }).toEqual([newKeyId]);
       expect(await status(server, seen)).toBe(401);
       expect(await status(server, unseen)).toBe(401);
