@@ -12,7 +12,7 @@ import { STATUS_BY_CODE } from './common/error-status';
 import { OpenConnections } from './common/open-connections';
 import { AppModule } from './app.module';
 import type { Config } from './config/env';
-import { PinoNestLogger, createLogger } from './config/logger';
+import { createLogger, nestLogging } from './config/logger';
 
 /** Largest request body accepted (JSON and forms); larger ones get 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -102,8 +102,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   });
   const app = await OpenConnections.closedOnFailure((connections) =>
     NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, connections), adapter, {
-      logger: new PinoNestLogger(logger),
-      abortOnError: false,
+      ...nestLogging(logger),
       // Fastify's own JSON parser (with prototype-poisoning protection) and ours for forms below.
       bodyParser: false,
     }),

@@ -439,15 +439,23 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
 
   const lastLine = (result: CliResult) => JSON.parse(result.stderr.trim().split('\n').at(-1)!);
 
+  /** Only Tessera's own message: no line of Nest's ExceptionHandler before it, no stack trace. */
+  function expectOnlyOwnMessage(result: CliResult): void {
+    expect(result.stderr).not.toContain('ExceptionHandler');
+    expect(result.stderr).not.toMatch(/^ {4}at /m);
+  }
+
   it('exits with code 1 when the schema is not up to date, with REDIS_URL set too', async () => {
     const env = environmentFor(db, { REDIS_URL: redisUrl });
     const text = await failing(['accounts', 'list', '--api', 'my-api'], env);
     expect(text.code).toBe(1);
     expect(text.stderr).toMatch(/^tessera: The database schema is not up to date \(\d+ pending migration\(s\)\): run `tessera migrate` first\.$/m);
+    expectOnlyOwnMessage(text);
     expect(text.stdout).toBe('');
     const asJson = await failing(['keys', 'list', '--json'], env);
     expect(asJson.code).toBe(1);
     expect(lastLine(asJson).error.message).toContain('run `tessera migrate` first');
+    expectOnlyOwnMessage(asJson);
   });
 
   it('exits with code 1 naming Redis and its URL, without the password, when Redis cannot be reached', async () => {
@@ -460,6 +468,7 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
       expect(result.stderr).toContain(`tessera: Could not connect to Redis at redis://127.0.0.1:${port}/9: connect ECONNREFUSED`);
       expect(result.stderr).not.toContain('s3cret-pass');
       expect(result.stderr).not.toContain('Connection is closed');
+      expectOnlyOwnMessage(result);
     }
     const asJson = await failing(['keys', 'list', '--json'], env);
     expect(asJson.code).toBe(1);
@@ -473,6 +482,7 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
     const result = await failing(['keys', 'list'], { ...env, TESSERA_PEPPER: 'another-pepper-'.repeat(3) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^tessera: /m);
+    expectOnlyOwnMessage(result);
   });
 });
 

@@ -329,6 +329,8 @@ describe('configuration errors', () => {
       expect(failed.code).toBe(1);
       expect(failed.output).toContain(`Tessera could not start: Could not connect to Redis at redis://127.0.0.1:${port}/9: connect ECONNREFUSED`);
       expect(failed.output).not.toContain('s3cret-pass');
+      // Tessera's line only: not Nest's ExceptionHandler line for the same error before it.
+      expect(failed.output).not.toContain('ExceptionHandler');
     } finally {
       await db.drop();
     }

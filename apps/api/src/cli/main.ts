@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { AppModule } from '../app.module';
 import { OpenConnections } from '../common/open-connections';
 import { ConfigError, loadConfig, type Config } from '../config/env';
-import { PinoNestLogger, createLogger } from '../config/logger';
+import { createLogger, nestLogging } from '../config/logger';
 import { RemindersService } from '../alerts/reminders.service';
 import { CLI_CONTEXT } from '../events/audit-context';
 import { AlertChannelsService } from '../management/alert-channels.service';
@@ -30,7 +30,7 @@ import { CliFailure, EXIT, print, printList } from './cli-output';
 async function withApp<T>(config: Config, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination({ fd: 2, sync: true }));
   const app = await OpenConnections.closedOnFailure((connections) =>
-    NestFactory.createApplicationContext(AppModule.forRoot(config, connections), { logger: new PinoNestLogger(logger), abortOnError: false }),
+    NestFactory.createApplicationContext(AppModule.forRoot(config, connections), nestLogging(logger)),
   );
   try {
     return await work(app);

@@ -1,8 +1,12 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import fc from 'fast-check';
 import { generateSecret } from '@tessera/domain';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from './logger';
+import { createLogger, nestLogging, redactUrl } from './logger';
 
 const secret = () => generateSecret((n) => new Uint8Array(randomBytes(n))).plaintext;
 const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ0Y2lfeCJ9.c2lnbmF0dXJl';
@@ -33,5 +37,34 @@ describe('redactUrl', () => {
         expect(redactUrl(`/a${before}?${parameter}${plaintext}${after}`)).not.toContain(plaintext.slice(4));
       }),
     );
+  });
+});
+
+describe('nestLogging', () => {
+  /** A pino logger at `info` whose lines are collected, parsed. */
+  function collected(): { logger: ReturnType<typeof createLogger>; lines: Record<string, unknown>[] } {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    return { logger: createLogger({ logLevel: 'info' }, sink), lines };
+  }
+
+  it('leaves a failed start to the caller: Nest throws it and logs no ExceptionHandler line of its own', async () => {
+    @Module({ providers: [{ provide: 'BROKEN', useFactory: () => Promise.reject(new Error('cannot start')) }] })
+    class BrokenModule {}
+    const { logger, lines } = collected();
+    await expect(NestFactory.createApplicationContext(BrokenModule, nestLogging(logger))).rejects.toThrow('cannot start');
+    expect(lines.filter((line) => line.level === 50)).toEqual([]);
+    expect(lines.map((line) => line.context)).not.toContain('ExceptionHandler');
+  });
+
+  it('still logs the other errors Nest is handed, by their message', () => {
+    const { logger, lines } = collected();
+    nestLogging(logger).logger.error(new Error('reloading failed'), 'SigningKeysService');
+    expect(lines.map(({ level, context, msg }) => ({ level, context, msg }))).toEqual([{ level: 50, context: 'SigningKeysService', msg: 'reloading failed' }]);
   });
 });

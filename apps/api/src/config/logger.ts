@@ -62,8 +62,17 @@ export function redactUrl(url: string): string {
   return url.replace(CREDENTIAL_PARAMETER, '$1[redacted]').replace(CREDENTIAL_SHAPED, '[redacted]');
 }
 
-/** Routes Nest's own log calls into pino. */
-export class PinoNestLogger implements LoggerService {
+/**
+ * The context of Nest's log line for an error that stops it (its ExceptionsZone), written just
+ * before Nest aborts the process or, with `abortOnError: false`, throws the error on.
+ */
+const NEST_EXCEPTION_HANDLER = 'ExceptionHandler';
+
+/**
+ * Routes Nest's own log calls into pino; built only by {@link nestLogging}, since it leaves out
+ * Nest's ExceptionHandler line, which is only right while Nest rethrows what it logs there.
+ */
+class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
@@ -71,6 +80,7 @@ export class PinoNestLogger implements LoggerService {
   }
   error(message: unknown, ...rest: unknown[]): void {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+    if (context === NEST_EXCEPTION_HANDLER) return;
     this.write('error', message, context);
   }
   warn(message: unknown, context?: string): void {
@@ -88,7 +98,7 @@ export class PinoNestLogger implements LoggerService {
 
   private write(level: pino.Level, message: unknown, context?: string): void {
     if (message instanceof Error) {
-      // Nest hands over errors themselves (e.g. a failed start): their message is the line.
+      // Nest hands over errors themselves: their message is the line.
       this.logger[level]({ context, code: (message as NodeJS.ErrnoException).code }, message.message);
     } else if (typeof message === 'object' && message !== null) {
       const { msg, ...fields } = message as Record<string, unknown> & { msg?: string };
@@ -97,4 +107,14 @@ export class PinoNestLogger implements LoggerService {
       this.logger[level]({ context }, String(message));
     }
   }
+}
+
+/**
+ * How every Tessera application (the server, the CLI) has Nest log and fail. Nest's messages go to
+ * pino. A failed start is not logged by Nest: with `abortOnError: false` Nest throws the error to
+ * the caller, which reports it once in Tessera's words (`tessera: …`, `Tessera could not start: …`);
+ * the line Nest's ExceptionHandler writes first would be the same error twice, once in Nest's.
+ */
+export function nestLogging(logger: Logger): { logger: LoggerService; abortOnError: false } {
+  return { logger: new PinoNestLogger(logger), abortOnError: false };
 }
