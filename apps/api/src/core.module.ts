@@ -1,6 +1,6 @@
-import { Global, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Clock, RandomBytes } from '@tessera/domain';
-import { KeyEncryption, Store, migrate, openDatabase, pendingMigrations } from '@tessera/store';
+import { KeyEncryption, Store, WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { connectRedis } from '@tessera/worker';
 import type { Redis } from 'ioredis';
 import { FAILURE_COUNTER, FailureThrottle } from './auth/failure-throttle.service';
@@ -11,7 +11,7 @@ import { InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './c
 import { OpenConnections } from './common/open-connections';
 import { CLOCK, CONFIG, HASHER, PEPPER, RANDOM, WEBHOOK_SECRETS } from './common/tokens';
 import type { Config } from './config/env';
-import { resolvePepper } from './crypto/pepper';
+import { resolvePepper, wrongPepperMessage } from './crypto/pepper';
 import { pooledRandomBytes } from './crypto/random';
 import { HmacSecretHasher } from './crypto/secret-hasher';
 import { EventWriter } from './events/event-writer.service';
@@ -54,10 +54,20 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly keys: SigningKeysService,
     private readonly events: EventWriter,
     private readonly connections: OpenConnections,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  /**
+   * Loads the signing keys. Keys sealed under another pepper are the one start-up failure a user
+   * causes by configuration alone (a new TESSERA_PEPPER, a replaced pepper file), so it is reported
+   * as such, with its fix, instead of as a failed decryption.
+   */
   async onModuleInit(): Promise<void> {
-    await this.keys.init();
+    try {
+      await this.keys.init();
+    } catch (error) {
+      throw error instanceof WrongPepperError ? new WrongPepperError(wrongPepperMessage(this.config)) : error;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,9 +1,10 @@
 import { decodeProtectedHeader } from 'jose';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TARGETS, TEST_REDIS_URL, createPostgresDatabase, type TestDatabase } from './support/databases';
+import { TARGETS, TEST_REDIS_URL, createPostgresDatabase, createSqliteDatabase, type TestDatabase } from './support/databases';
 import { request } from './support/http';
 import { SECRET_PATTERN } from './support/management';
 import { environmentFor, freePort, runCli, startTessera, type CliResult, type TesseraProcess } from './support/tessera-process';
@@ -475,14 +476,42 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
     expect(lastLine(asJson)).toEqual({ error: { code: 'REDIS.UNAVAILABLE', message: expect.stringContaining(`Redis at redis://127.0.0.1:${port}/9`) } });
   });
 
-  it('exits with code 1 when its start fails after Redis is connected (a pepper that cannot open the signing keys)', async () => {
+  it('exits with code 1 when its start fails after Redis is connected: a TESSERA_PEPPER that cannot open the signing keys, named without printing it', async () => {
     const env = environmentFor(db, { REDIS_URL: redisUrl });
     expect((await runCli(['migrate'], env, db.dir)).code).toBe(0);
     expect((await runCli(['keys', 'list'], env, db.dir)).code).toBe(0);
-    const result = await failing(['keys', 'list'], { ...env, TESSERA_PEPPER: 'another-pepper-'.repeat(3) });
+    const another = 'another-pepper-'.repeat(3);
+    for (const args of [['keys', 'list'], ['bootstrap', '--api', 'my-api']]) {
+      const result = await failing(args, { ...env, TESSERA_PEPPER: another });
+      expect({ args: args.join(' '), code: result.code }).toEqual({ args: args.join(' '), code: 1 });
+      expect(result.stderr).toBe(
+        'tessera: The signing keys in the database were encrypted with another pepper than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.\n',
+      );
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toContain(env.TESSERA_PEPPER!);
+      expect(result.stderr).not.toContain(another);
+    }
+  });
+
+  it('names the pepper file in embedded mode when it is not the one the database was created with', async () => {
+    const embedded = await createSqliteDatabase();
+    const env = environmentFor(embedded);
+    expect((await runCli(['keys', 'list'], env, embedded.dir)).code).toBe(0);
+    const pepperFile = join(embedded.dir, 'data', 'pepper');
+    const original = readFileSync(pepperFile, 'utf8').trim();
+    const replacement = randomBytes(32).toString('hex');
+    writeFileSync(pepperFile, `${replacement}\n`);
+    const result = await runCli(['bootstrap', '--api', 'my-api', '--json'], env, embedded.dir, undefined, 15_000);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^tessera: /m);
+    expect(lastLine(result)).toEqual({
+      error: {
+        code: 'INTERNAL.ERROR',
+        message: `The signing keys in the database were encrypted with another pepper than the one in ${pepperFile}: put back the pepper file the database was created with (from the backup of the data folder).`,
+      },
+    });
     expectOnlyOwnMessage(result);
+    expect(result.stderr).not.toContain(original);
+    expect(result.stderr).not.toContain(replacement);
   });
 });
 

@@ -2,7 +2,8 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -333,6 +334,31 @@ describe('configuration errors', () => {
       expect(failed.output).not.toContain('ExceptionHandler');
     } finally {
       await db.drop();
+    }
+  });
+
+  it('names the pepper the signing keys cannot be opened with (the file, or TESSERA_PEPPER), never the pepper itself', async () => {
+    const db = await createSqliteDatabase();
+    expect((await runCli(['keys', 'list'], environmentFor(db), db.dir)).code).toBe(0);
+    const pepperFile = join(db.dir, 'data', 'pepper');
+    const original = readFileSync(pepperFile, 'utf8').trim();
+    const replacement = randomBytes(32).toString('hex');
+    writeFileSync(pepperFile, `${replacement}\n`);
+    const env = environmentFor(db, { HOST: '127.0.0.1', PORT: String(await freePort()) });
+    const fromFile = await run(env);
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.output).toContain(
+      `Tessera could not start: The signing keys in the database were encrypted with another pepper than the one in ${pepperFile}: put back the pepper file the database was created with`,
+    );
+    const fromVariable = await run({ ...env, TESSERA_PEPPER: replacement });
+    expect(fromVariable.code).toBe(1);
+    expect(fromVariable.output).toContain(
+      'Tessera could not start: The signing keys in the database were encrypted with another pepper than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.',
+    );
+    for (const { output } of [fromFile, fromVariable]) {
+      expect(output).not.toContain(original);
+      expect(output).not.toContain(replacement);
+      expect(output).not.toContain('Unsupported state');
     }
   });
 });

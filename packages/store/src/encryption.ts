@@ -7,6 +7,23 @@ const TAG_LENGTH = 16;
 /** What a sealed value is for: each purpose has its own derived key. */
 export type EncryptionPurpose = 'signing-key-encryption' | 'webhook-secret-encryption';
 
+const SEALED: Readonly<Record<EncryptionPurpose, string>> = {
+  'signing-key-encryption': 'A signing key',
+  'webhook-secret-encryption': 'A webhook signing secret',
+};
+
+/**
+ * A sealed value that does not authenticate under this pepper's key: it was encrypted with another
+ * pepper (or altered). Its own type, so that a caller can tell the user which pepper to use instead
+ * of passing on Node's "Unsupported state or unable to authenticate data".
+ */
+export class WrongPepperError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WrongPepperError';
+  }
+}
+
 /**
  * AES-256-GCM under a key derived (HKDF-SHA-256) from the pepper, one key per purpose: how
  * Tessera keeps the secrets it must be able to read back (signing keys, webhook signing secrets)
@@ -15,7 +32,10 @@ export type EncryptionPurpose = 'signing-key-encryption' | 'webhook-secret-encry
 export class KeyEncryption {
   private readonly key: Buffer;
 
-  constructor(pepper: Buffer, purpose: EncryptionPurpose = 'signing-key-encryption') {
+  constructor(
+    pepper: Buffer,
+    private readonly purpose: EncryptionPurpose = 'signing-key-encryption',
+  ) {
     this.key = Buffer.from(hkdfSync('sha256', pepper, 'tessera', purpose, 32));
   }
 
@@ -26,7 +46,7 @@ export class KeyEncryption {
     return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
   }
 
-  /** Throws when the data was not encrypted under this pepper (wrong TESSERA_PEPPER). */
+  /** Throws {@link WrongPepperError} when the data was not encrypted under this pepper (or was altered). */
   decrypt(sealed: string): string {
     const [version, iv, tag, body] = sealed.split('.');
     if (version !== VERSION || !iv || !tag || body === undefined) throw new Error('Unrecognised encrypted key format');
@@ -34,6 +54,12 @@ export class KeyEncryption {
     if (authTag.length !== TAG_LENGTH) throw new Error('Unrecognised encrypted key format');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_LENGTH });
     decipher.setAuthTag(authTag);
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    const plaintext = decipher.update(Buffer.from(body, 'base64url'));
+    try {
+      // `final` checks the tag: GCM's only failure here is a value that does not authenticate.
+      return Buffer.concat([plaintext, decipher.final()]).toString('utf8');
+    } catch {
+      throw new WrongPepperError(`${SEALED[this.purpose]} could not be decrypted: it was encrypted with another pepper (TESSERA_PEPPER), or altered.`);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { dataDirectory, type Config } from '../config/env';
 
 export const PEPPER_FILE = 'pepper';
@@ -20,4 +20,17 @@ export function resolvePepper(config: Config): Buffer {
   }
   chmodSync(file, 0o600);
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}
+
+/**
+ * What to tell the user when the stored signing keys do not open with this process's pepper: the
+ * database was made with another one. Names where the pepper came from (the variable, or the
+ * embedded pepper file by its full path), never the pepper itself, which would then be in logs.
+ */
+export function wrongPepperMessage(config: Config): string {
+  const cause = 'The signing keys in the database were encrypted with another pepper';
+  const dir = dataDirectory(config);
+  // Without TESSERA_PEPPER, an in-memory database holds only keys sealed under its own pepper.
+  if (config.pepper || !dir) return `${cause} than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.`;
+  return `${cause} than the one in ${resolve(dir, PEPPER_FILE)}: put back the pepper file the database was created with (from the backup of the data folder).`;
 }
