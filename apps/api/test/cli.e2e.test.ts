@@ -505,7 +505,7 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
     expect(result.code).toBe(1);
     expect(lastLine(result)).toEqual({
       error: {
-        code: 'INTERNAL.ERROR',
+        code: 'PEPPER.MISMATCH',
         message: `The signing keys in the database were encrypted with another pepper than the one in ${pepperFile}: put back the pepper file the database was created with (from the backup of the data folder).`,
       },
     });

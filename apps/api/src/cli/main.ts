@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CreateAlertChannelRequest, ListServiceAccountsQuery, MAX_SIGNING_SECRET_OVERLAP_SECONDS, RotateAlertChannelSecretRequest, parseOrIssues } from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
-import { migrate, openDatabase, pendingMigrations } from '@tessera/store';
+import { WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { RedisUnavailableError } from '@tessera/worker';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
@@ -430,7 +430,9 @@ async function main(argv: string[]): Promise<number> {
           ? new CliFailure(EXIT.CONFIG, error.message, 'CONFIG.INVALID')
           : error instanceof RedisUnavailableError
             ? new CliFailure(EXIT.INTERNAL, error.message, 'REDIS.UNAVAILABLE')
-            : new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
+            : error instanceof WrongPepperError
+              ? new CliFailure(EXIT.INTERNAL, error.message, 'PEPPER.MISMATCH')
+              : new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
     if (asJson) process.stderr.write(`${JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } })}\n`);
     else process.stderr.write(`tessera: ${failure.message}\n`);
     return failure.exitCode;
