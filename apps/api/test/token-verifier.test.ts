@@ -48,9 +48,19 @@ describe.each(TARGETS)('TokenVerifier and signing keys on $name', ({ create, red
     await db?.drop();
   });
 
-  /** The signing keys of a process on this database. */
-  function signingKeys(on: InvalidationBus): SigningKeysService {
-    return new SigningKeysService(store, encryption, on, new EventWriter(store, clock, pooledRandomBytes()), clock, pooledRandomBytes());
+  /** The signing keys of a process on this database (with a store of its own for another process). */
+  function signingKeys(on: InvalidationBus, of = store): SigningKeysService {
+    return new SigningKeysService(of, encryption, on, new EventWriter(of, clock, pooledRandomBytes()), clock, pooledRandomBytes());
+  }
+
+  /** The ids of the keys stored in the database. */
+  const storedKids = async () => (await sql<{ id: string }>(db, 'select id from signing_key')).map((row) => row.id);
+
+  /** The `key.deleted` events of a key: their `data` (JSON text on SQLite, jsonb on PostgreSQL). */
+  async function deletedEvents(kid: string): Promise<unknown[]> {
+    const rows = await sql<{ subject: unknown; data: unknown; actor: unknown }>(db, "select subject, data, actor from event where type = 'key.deleted'");
+    const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+    return rows.filter((row) => json(row.subject).keyId === kid).map((row) => ({ ...json(row.data), actor: json(row.actor).kind }));
   }
 
   /**
@@ -109,6 +119,56 @@ describe.each(TARGETS)('TokenVerifier and signing keys on $name', ({ create, red
     expect(await verifier.verify(unseen.token)).toEqual(NOT_OUR_KEY);
     expect(await verifier.verify(seen.token)).toEqual(NOT_OUR_KEY);
     expect(await verifier.verify(tokenOfActiveKey().token)).toMatchObject({ ok: true });
+  });
+
+  it('deletes a retired key at the first reload after it leaves the JWKS, recorded once whichever processes reload', async () => {
+    const old = tokenOfActiveKey();
+    // A second process on the same database, with the key loaded too.
+    const otherStore = await openStore(db);
+    try {
+      const other = signingKeys(new LocalInvalidationBus(), otherStore);
+      await other.init();
+      const retiredAt = new Date(time);
+      await keys.rotate();
+      // The last millisecond of its publication window: still published, still stored.
+      time += (MAX_TOKEN_LIFETIME_SECONDS + 60) * 1000 - 1;
+      await keys.reload();
+      expect(published()).toContain(old.kid);
+      expect(await storedKids()).toContain(old.kid);
+
+      time += 1;
+      if (db.kind === 'postgresql') {
+        // Both delete it at once: the event is written by the one whose delete removed the row.
+        await Promise.all([keys.reload(), other.reload()]);
+      } else {
+        // One after the other: better-sqlite3 is synchronous, so a second connection of this same
+        // process waiting for the write lock would block the event loop that has to release it.
+        await keys.reload();
+        await other.reload();
+      }
+      expect(await storedKids()).not.toContain(old.kid);
+      expect(await storedKids()).toContain(keys.current().kid);
+      expect(await deletedEvents(old.kid)).toEqual([{ retiredAt: retiredAt.toISOString(), actor: 'system' }]);
+      expect(published()).not.toContain(old.kid);
+      expect(await verifier.verify(old.token)).toEqual(NOT_OUR_KEY);
+      expect(other.isPublished(old.kid, clock.now())).toBe(false);
+      await other.reload(); // finds it gone: nothing more to delete or record
+      expect(await deletedEvents(old.kid)).toHaveLength(1);
+    } finally {
+      await otherStore.close();
+    }
+  });
+
+  it('deletes, when rotating, the keys that left the JWKS and keeps those still published', async () => {
+    const first = keys.current().kid;
+    await keys.rotate();
+    time += (MAX_TOKEN_LIFETIME_SECONDS + 60) * 1000; // the first retired key's window ends
+    const second = keys.current().kid;
+    const { newKeyId } = await keys.rotate();
+    const stored = await storedKids();
+    expect(stored).not.toContain(first);
+    expect(stored).toEqual(expect.arrayContaining([second, newKeyId]));
+    expect(published()).toEqual(expect.arrayContaining([second, newKeyId]));
   });
 
   it('accepts a key another process rotated in at once, even just after a reload', async () => {

@@ -38,6 +38,7 @@ const examples: { [T in DomainEventType]: { subject: object; data: object } } = 
   'authentication.failed': { subject: {}, data: { clientId: 'cid_x', reason: 'UNKNOWN_CLIENT', grant: 'seed' } },
   'reminder.sent': { subject: secret, data: { secretId: 'sec_1', reminderKey: '30d', channel: 'webhook' } },
   'key.rotated': { subject: { keyId: 'key_2' }, data: { newKeyId: 'key_2', previousKeyId: 'key_1' } },
+  'key.deleted': { subject: { keyId: 'key_1' }, data: { retiredAt: '2026-01-30T12:00:00.000Z' } },
   'api.created': { subject: {}, data: {} },
   'api.updated': { subject: {}, data: { changes: ['tokenLifetimeSeconds'] } },
   'channel.created': { subject: {}, data: { channelId: 'chn_1', kind: 'webhook', target: 'https://hooks.example/tessera' } },
@@ -114,6 +115,7 @@ describe('DomainEvent', () => {
 
   it('allows key rotations without an API (keys belong to the issuer)', () => {
     expect(DomainEvent.safeParse(eventOf('key.rotated', { api: null, actor: { kind: 'cli' } })).success).toBe(true);
+    expect(DomainEvent.safeParse(eventOf('key.deleted', { api: null, actor: { kind: 'system' } })).success).toBe(true);
     expect(DomainEvent.safeParse(eventOf('api.created', { api: null })).success).toBe(false);
   });
 

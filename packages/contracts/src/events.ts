@@ -40,6 +40,7 @@ export const DomainEventType = z.enum([
   'authentication.failed',
   'reminder.sent',
   'key.rotated',
+  'key.deleted',
   'api.created',
   'api.updated',
   'channel.created',
@@ -236,6 +237,24 @@ export const KeyRotatedEvent = z.strictObject({
   }),
 });
 
+/**
+ * A retired signing key was deleted, private half included, because its publication window had
+ * ended: no token it signed is accepted any more (`shouldDelete` in `@tessera/domain`). Written by
+ * the process that deleted it, with a `system` actor. Keys withdrawn early
+ * (`tessera keys rotate --withdraw-previous`) are listed by that rotation's `key.rotated`
+ * event (`withdrawnKeyIds`) instead.
+ */
+export const KeyDeletedEvent = z.strictObject({
+  ...envelope,
+  api: ApiSlug.nullable(),
+  type: z.literal('key.deleted'),
+  subject: KeySubject,
+  data: z.strictObject({
+    /** When the key stopped signing; its window ended the longest token lifetime and a minute later. */
+    retiredAt: IsoDateTime,
+  }),
+});
+
 /** An API (tenant) was created. */
 export const ApiCreatedEvent = event('api.created', NoSubject, Empty);
 /** An API's policy changed; `changes` names the fields. */
@@ -268,6 +287,7 @@ export const DomainEvent = z.discriminatedUnion('type', [
   AuthenticationFailedEvent,
   ReminderSentEvent,
   KeyRotatedEvent,
+  KeyDeletedEvent,
   ApiCreatedEvent,
   ApiUpdatedEvent,
   ChannelCreatedEvent,

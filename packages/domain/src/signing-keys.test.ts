@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SigningKeyId } from './ids.js';
-import { activeSigningKey, keysToPublish, shouldPublish, type SigningKeyLifecycle } from './signing-keys.js';
+import { activeSigningKey, keysToDelete, keysToPublish, shouldDelete, shouldPublish, type SigningKeyLifecycle } from './signing-keys.js';
 
 const NOW = new Date('2025-06-01T00:00:00.000Z');
 const key = (id: string, createdAt: string, retiredAt: Date | null = null): SigningKeyLifecycle => ({
@@ -28,6 +28,52 @@ describe('keysToPublish', () => {
         expect(keysToPublish([retired], lifetime, NOW).length).toBe(published ? 1 : 0);
         expect(shouldPublish(retired, lifetime, NOW)).toBe(published);
       }),
+    );
+  });
+});
+
+describe('keysToDelete', () => {
+  it('deletes retired keys once they leave the JWKS, and nothing else', () => {
+    const lifetime = 900;
+    const active = key('a', '2025-05-01T00:00:00Z');
+    const justRetired = key('b', '2025-04-01T00:00:00Z', new Date(NOW.getTime() - 959_999));
+    const boundary = key('c', '2025-03-01T00:00:00Z', new Date(NOW.getTime() - 960_000));
+    const old = key('d', '2025-02-01T00:00:00Z', new Date('2025-03-01T00:00:00Z'));
+    expect(keysToDelete([active, justRetired, boundary, old], lifetime, NOW)).toEqual([boundary, old]);
+    expect(keysToDelete([active], lifetime, new Date('2100-01-01T00:00:00Z'))).toEqual([]);
+  });
+
+  it('never deletes a published key nor the signing key, and deletes every other (property)', () => {
+    const arbKey = fc.record({
+      id: fc.stringMatching(/^[0-9A-Za-z]{4}$/),
+      createdAt: fc.integer({ min: -400 * 86_400_000, max: 0 }),
+      // Retired at some time around now, or not at all.
+      retiredAt: fc.option(fc.integer({ min: -200_000_000, max: 200_000_000 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(arbKey, { selector: (k) => k.id, maxLength: 10 }),
+        fc.integer({ min: 60, max: 86_400 }),
+        fc.integer({ min: -200_000_000, max: 200_000_000 }),
+        (raw, lifetime, nowOffset) => {
+          const keys = raw.map((k): SigningKeyLifecycle => ({
+            id: `key_${k.id}` as SigningKeyId,
+            createdAt: new Date(NOW.getTime() + k.createdAt),
+            retiredAt: k.retiredAt === null ? null : new Date(NOW.getTime() + k.retiredAt),
+          }));
+          const now = new Date(NOW.getTime() + nowOffset);
+          const deleted = keysToDelete(keys, lifetime, now);
+          const signing = activeSigningKey(keys);
+          for (const k of deleted) {
+            expect(shouldPublish(k, lifetime, now)).toBe(false);
+            expect(k).not.toBe(signing);
+          }
+          // Published and deleted split the keys: a key that leaves the JWKS is not kept.
+          const published = keysToPublish(keys, lifetime, now);
+          expect(deleted.length + published.length).toBe(keys.length);
+          for (const k of keys) expect(shouldDelete(k, lifetime, now)).toBe(deleted.includes(k));
+        },
+      ),
     );
   });
 });

@@ -23,6 +23,22 @@ export function keysToPublish<T extends SigningKeyLifecycle>(keys: readonly T[],
   return keys.filter((k) => shouldPublish(k, maxTokenLifetimeSeconds, now));
 }
 
+/**
+ * Whether a key should be deleted: it is retired and its publication window has ended
+ * (`shouldPublish` no longer holds), so no token it signed is accepted any more. Keeping it would
+ * only keep its private half (encrypted) for nothing. The window already holds the token lifetime
+ * and the clock-skew margin, so deleting a key then changes no verification's answer. The signing
+ * key is never deleted: it is not retired.
+ */
+export function shouldDelete(key: SigningKeyLifecycle, maxTokenLifetimeSeconds: number, now: Date): boolean {
+  return key.retiredAt !== null && !shouldPublish(key, maxTokenLifetimeSeconds, now);
+}
+
+/** The keys to delete (see `shouldDelete`): exactly those the JWKS no longer publishes. Order is kept. */
+export function keysToDelete<T extends SigningKeyLifecycle>(keys: readonly T[], maxTokenLifetimeSeconds: number, now: Date): T[] {
+  return keys.filter((k) => shouldDelete(k, maxTokenLifetimeSeconds, now));
+}
+
 /** The key to sign with: the newest (by `createdAt`, then id) that is not retired, or null. */
 export function activeSigningKey<T extends SigningKeyLifecycle>(keys: readonly T[]): T | null {
   let best: T | null = null;

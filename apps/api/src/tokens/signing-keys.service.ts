@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PublicJsonWebKey } from '@tessera/contracts';
-import { activeSigningKey, keysToPublish, newId, shouldPublish, type Clock, type RandomBytes, type SigningKeyId } from '@tessera/domain';
+import { activeSigningKey, keysToDelete, keysToPublish, newId, shouldPublish, type Clock, type RandomBytes, type SigningKeyId } from '@tessera/domain';
 import { Store, type SigningKeyRow } from '@tessera/store';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CLOCK, RANDOM } from '../common/tokens';
@@ -27,7 +27,8 @@ interface LoadedKey {
  * Ed25519 signing keys: created on first start, stored with the private half encrypted, rotated
  * on demand. Every process reloads them periodically (and on an unknown `kid`), so a rotation made
  * by the CLI reaches running servers. Verification asks here on every use whether a key is still
- * published, so it accepts exactly the keys the JWKS serves.
+ * published, so it accepts exactly the keys the JWKS serves. A retired key is deleted by the first
+ * reload after it leaves the JWKS (see `reload`).
  */
 @Injectable()
 export class SigningKeysService {
@@ -139,15 +140,25 @@ export class SigningKeysService {
     return { newKeyId: id, previousKeyId: previous?.id ?? null, ...(withdrawPrevious ? { withdrawnKeyIds } : {}) };
   }
 
+  /**
+   * Reads the keys from the database. Keys whose publication window has ended are deleted here
+   * (`keysToDelete`) instead of loaded: a reload happens at start, after every rotation, on a
+   * rotation announced on Redis and whenever keys are used 30 s after the last load, so a retired
+   * key is gone soon after it leaves the JWKS, with no timer of its own. Nobody needs to be told:
+   * every process already refuses the key by then, and finds it gone at its next reload.
+   */
   async reload(): Promise<void> {
     this.reloading ??= (async () => {
       try {
-        const rows = await this.store.session().signingKeys.all();
+        const rows = (await this.store.session().signingKeys.all()).map((row) => ({ ...row, id: row.id as SigningKeyId }));
+        const unpublished = keysToDelete(rows, MAX_TOKEN_LIFETIME_SECONDS, this.clock.now());
+        if (unpublished.length > 0) await this.deleteUnpublished(unpublished);
         const keys = new Map<string, LoadedKey>();
         for (const row of rows) {
+          if (unpublished.includes(row)) continue;
           const known = this.keys.get(row.id);
           keys.set(row.id, {
-            row: { ...row, id: row.id as SigningKeyId },
+            row,
             privateKey: known?.privateKey ?? createPrivateKey({ key: JSON.parse(this.encryption.decrypt(row.encryptedPrivateKey)), format: 'jwk' }),
             publicKey: known?.publicKey ?? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: String(row.publicJwk.x) }, format: 'jwk' }),
           });
@@ -159,6 +170,28 @@ export class SigningKeysService {
       }
     })();
     return this.reloading;
+  }
+
+  /**
+   * Deletes keys that left the JWKS, each with a `key.deleted` event. Processes that reload at the
+   * same moment may all try: the event is written by the one whose delete removed the row. A
+   * failure is only logged, as the keys are refused anyway and the next reload tries again.
+   */
+  private async deleteUnpublished(rows: readonly LoadedKey['row'][]): Promise<void> {
+    try {
+      const deleted = await this.store.transaction(async (tx) => {
+        const ids: SigningKeyId[] = [];
+        for (const row of rows) {
+          if (!(await tx.signingKeys.delete(row.id))) continue;
+          ids.push(row.id);
+          await this.events.record(tx, this.events.event('key.deleted', null, SYSTEM_CONTEXT, { keyId: row.id }, { retiredAt: row.retiredAt!.toISOString() }));
+        }
+        return ids;
+      });
+      if (deleted.length > 0) this.logger.log(`Deleted retired signing key(s) no longer published: ${deleted.join(', ')}`);
+    } catch (error) {
+      this.logger.warn(`Deleting retired signing keys failed; the next reload tries again: ${String(error)}`);
+    }
   }
 
   private published(kid: string, now: Date): LoadedKey | null {

@@ -17,8 +17,11 @@ export class SigningKeyRepository {
     await this.em.nativeUpdate(SigningKeyEntity, { id, retiredAt: null }, { retiredAt: at });
   }
 
-  /** Deletes a key, private half included: it leaves the JWKS, and its tokens fail verification. */
-  async delete(id: string): Promise<void> {
-    await this.em.nativeDelete(SigningKeyEntity, { id });
+  /**
+   * Deletes a key, private half included: it leaves the JWKS, and its tokens fail verification.
+   * Whether this call removed it: when processes delete the same key at once, only one did.
+   */
+  async delete(id: string): Promise<boolean> {
+    return (await this.em.nativeDelete(SigningKeyEntity, { id })) > 0;
   }
 }
