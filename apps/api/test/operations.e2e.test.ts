@@ -45,9 +45,15 @@ describe('operations', () => {
       ['/apis/{api}/service-accounts', 'post'],
       ['/apis/{api}/service-accounts/{id}/secrets/rotate', 'post'],
       ['/{api}/{collection}', 'get'],
+      ['/{api}/{collection}', 'head'],
     ] as const) {
       expect(paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
+    // HEAD of a collection, served by the GET handler: GET's parameters and security, no bodies.
+    const { get: list, head } = paths['/{api}/{collection}'] as unknown as Record<string, { parameters: unknown; security: unknown; responses: Record<string, object> }>;
+    expect(head!.parameters).toEqual(list!.parameters);
+    expect(head!.security).toEqual([{ bearer: [] }]);
+    expect(head!.responses).toEqual({ 200: { description: 'HTTP 200' }, '4XX': { description: 'Client error' } });
     const create = paths['/apis/{api}/service-accounts']!.post as unknown as { requestBody: { content: Record<string, { schema: { required: string[] } }> } };
     expect(create.requestBody.content['application/json']!.schema.required).toEqual(['name', 'scopes']);
     // No route is left with a placeholder summary (every route declares @ApiDoc).

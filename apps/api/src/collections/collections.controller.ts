@@ -62,7 +62,14 @@ export class CollectionsController {
   constructor(private readonly collections: CollectionsService) {}
 
   @Get()
-  @ApiDoc({ summary: 'List documents (scope <collection>:read)', tag: 'collections', auth: 'bearer', query: ListQuery, responses: { 200: z.object({ items: z.array(StoredDocument) }) } })
+  @ApiDoc({
+    summary: 'List documents (scope <collection>:read)',
+    head: 'The headers of the document list, without its body (scope <collection>:read)',
+    tag: 'collections',
+    auth: 'bearer',
+    query: ListQuery,
+    responses: { 200: z.object({ items: z.array(StoredDocument) }) },
+  })
   async list(
     @Param(collectionPath) params: z.infer<typeof CollectionParams>,
     @Query(new ZodPipe(ListQuery, 'query', true)) query: z.infer<typeof ListQuery>,

@@ -23,6 +23,12 @@ export interface RouteDoc {
   /** How the caller authenticates; default: nothing. */
   readonly auth?: 'bearer' | 'client';
   /**
+   * On a GET route whose HEAD is part of its contract, the summary of the HEAD operation. Fastify
+   * answers HEAD on a GET route with the GET handler, the body left out, so the document gives
+   * HEAD the same parameters and security, and the same responses without their bodies.
+   */
+  readonly head?: string;
+  /**
    * Serialize the 200 response with a serializer Fastify compiles from its schema (fast-json-stringify)
    * instead of `JSON.stringify`. For the token endpoints: the token, 600 characters of base64url,
    * is then checked for characters to escape with one regular expression instead of escaped

@@ -75,6 +75,10 @@ export class OpenApiService {
       if (doc?.auth === 'bearer') operation.security = [{ bearer: [] }];
       if (doc?.auth === 'client') operation.security = [{ clientBasic: [] }, { clientPost: [] }];
       (paths[path] ??= {})[route.method.toLowerCase()] = operation;
+      if (doc?.head && route.method === 'GET') {
+        const headers = Object.fromEntries(Object.entries(responses).map(([status, response]) => [status, { description: response.description }]));
+        paths[path].head = { ...operation, summary: doc.head, responses: headers };
+      }
     }
     this.document = {
       openapi: '3.1.0',
