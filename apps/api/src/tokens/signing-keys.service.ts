@@ -35,6 +35,8 @@ export class SigningKeysService {
   private readonly logger = new Logger(SigningKeysService.name);
   /** By id, oldest first. */
   private keys = new Map<string, LoadedKey>();
+  /** The key that signs (`activeSigningKey` of `keys`), found when they load, not per token. */
+  private signing: { readonly kid: SigningKeyId; readonly privateKey: KeyObject } | null = null;
   private loadedAt = 0;
   /** When an unknown `kid` last made us reload: at most once a second, whatever the tokens hold. */
   private lookedUpAt = 0;
@@ -63,10 +65,8 @@ export class SigningKeysService {
   /** The key that signs new tokens. */
   current(): { kid: SigningKeyId; privateKey: KeyObject } {
     this.maybeReloadInBackground();
-    const active = activeSigningKey(this.rows());
-    const loaded = active && this.keys.get(active.id);
-    if (!loaded) throw new Error('No active signing key: run `tessera keys rotate`');
-    return { kid: loaded.row.id, privateKey: loaded.privateKey };
+    if (!this.signing) throw new Error('No active signing key: run `tessera keys rotate`');
+    return this.signing;
   }
 
   /** Public keys that may still have live tokens: what the JWKS serves and verification accepts. */
@@ -164,6 +164,9 @@ export class SigningKeysService {
           });
         }
         this.keys = keys;
+        const active = activeSigningKey(this.rows());
+        const signing = active && keys.get(active.id);
+        this.signing = signing ? { kid: signing.row.id, privateKey: signing.privateKey } : null;
         this.loadedAt = this.clock.now().getTime();
       } finally {
         this.reloading = null;
