@@ -485,7 +485,8 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
       const result = await failing(args, { ...env, TESSERA_PEPPER: another });
       expect({ args: args.join(' '), code: result.code }).toEqual({ args: args.join(' '), code: 1 });
       expect(result.stderr).toBe(
-        'tessera: The signing keys in the database were encrypted with another pepper than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.\n',
+        'tessera: The signing keys in the database were encrypted with another pepper than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.' +
+          ' (If it is the right one, a signing key in the database was altered: restore the database from a backup.)\n',
       );
       expect(result.stdout).toBe('');
       expect(result.stderr).not.toContain(env.TESSERA_PEPPER!);
@@ -506,7 +507,7 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
     expect(lastLine(result)).toEqual({
       error: {
         code: 'PEPPER.MISMATCH',
-        message: `The signing keys in the database were encrypted with another pepper than the one in ${pepperFile}: put back the pepper file the database was created with (from the backup of the data folder).`,
+        message: `The signing keys in the database were encrypted with another pepper than the one in ${pepperFile}: put back the pepper file the database was created with (from the backup of the data folder). (If it is the right one, a signing key in the database was altered: restore the database from a backup.)`,
       },
     });
     expectOnlyOwnMessage(result);

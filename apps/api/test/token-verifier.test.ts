@@ -1,4 +1,4 @@
-import type { Clock } from '@tessera/domain';
+import { KEY_DELETION_DELAY_SECONDS, type Clock } from '@tessera/domain';
 import { KeyEncryption, type Store } from '@tessera/store';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,7 +121,7 @@ describe.each(TARGETS)('TokenVerifier and signing keys on $name', ({ create, red
     expect(await verifier.verify(tokenOfActiveKey().token)).toMatchObject({ ok: true });
   });
 
-  it('deletes a retired key at the first reload after it leaves the JWKS, recorded once whichever processes reload', async () => {
+  it('deletes a retired key at the first reload an hour after it leaves the JWKS, recorded once whichever processes reload', async () => {
     const old = tokenOfActiveKey();
     // A second process on the same database, with the key loaded too.
     const otherStore = await openStore(db);
@@ -134,6 +134,12 @@ describe.each(TARGETS)('TokenVerifier and signing keys on $name', ({ create, red
       time += (MAX_TOKEN_LIFETIME_SECONDS + 60) * 1000 - 1;
       await keys.reload();
       expect(published()).toContain(old.kid);
+      expect(await storedKids()).toContain(old.kid);
+      // Out of the JWKS for an hour less a millisecond: refused, and still stored.
+      time += KEY_DELETION_DELAY_SECONDS * 1000;
+      await keys.reload();
+      expect(published()).not.toContain(old.kid);
+      expect(await verifier.verify(old.token)).toEqual(NOT_OUR_KEY);
       expect(await storedKids()).toContain(old.kid);
 
       time += 1;
@@ -159,10 +165,10 @@ describe.each(TARGETS)('TokenVerifier and signing keys on $name', ({ create, red
     }
   });
 
-  it('deletes, when rotating, the keys that left the JWKS and keeps those still published', async () => {
+  it('deletes, when rotating, the keys out of the JWKS for an hour and keeps those still published', async () => {
     const first = keys.current().kid;
     await keys.rotate();
-    time += (MAX_TOKEN_LIFETIME_SECONDS + 60) * 1000; // the first retired key's window ends
+    time += (MAX_TOKEN_LIFETIME_SECONDS + 60 + KEY_DELETION_DELAY_SECONDS) * 1000; // the first retired key's window ended an hour ago
     const second = keys.current().kid;
     const { newKeyId } = await keys.rotate();
     const stored = await storedKids();

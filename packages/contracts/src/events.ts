@@ -238,7 +238,7 @@ export const KeyRotatedEvent = z.strictObject({
 });
 
 /**
- * A retired signing key was deleted, private half included, because its publication window had
+ * A retired signing key was deleted, private half included, an hour after its publication window
  * ended: no token it signed is accepted any more (`shouldDelete` in `@tessera/domain`). Written by
  * the process that deleted it, with a `system` actor. Keys withdrawn early
  * (`tessera keys rotate --withdraw-previous`) are listed by that rotation's `key.rotated`

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SigningKeyId } from './ids.js';
-import { activeSigningKey, keysToDelete, keysToPublish, shouldDelete, shouldPublish, type SigningKeyLifecycle } from './signing-keys.js';
+import { KEY_DELETION_DELAY_SECONDS, activeSigningKey, keysToDelete, keysToPublish, shouldDelete, shouldPublish, type SigningKeyLifecycle } from './signing-keys.js';
 
 const NOW = new Date('2025-06-01T00:00:00.000Z');
 const key = (id: string, createdAt: string, retiredAt: Date | null = null): SigningKeyLifecycle => ({
@@ -33,17 +33,21 @@ describe('keysToPublish', () => {
 });
 
 describe('keysToDelete', () => {
-  it('deletes retired keys once they leave the JWKS, and nothing else', () => {
+  it('deletes retired keys an hour after they leave the JWKS, and nothing else', () => {
     const lifetime = 900;
+    // Out of the JWKS 960 s after retirement (lifetime + 60 s), deletable an hour later.
+    const window = (960 + KEY_DELETION_DELAY_SECONDS) * 1000;
     const active = key('a', '2025-05-01T00:00:00Z');
-    const justRetired = key('b', '2025-04-01T00:00:00Z', new Date(NOW.getTime() - 959_999));
-    const boundary = key('c', '2025-03-01T00:00:00Z', new Date(NOW.getTime() - 960_000));
-    const old = key('d', '2025-02-01T00:00:00Z', new Date('2025-03-01T00:00:00Z'));
-    expect(keysToDelete([active, justRetired, boundary, old], lifetime, NOW)).toEqual([boundary, old]);
+    const unpublished = key('b', '2025-04-01T00:00:00Z', new Date(NOW.getTime() - 960_000));
+    const justUnder = key('c', '2025-04-01T00:00:00Z', new Date(NOW.getTime() - window + 1));
+    const boundary = key('d', '2025-03-01T00:00:00Z', new Date(NOW.getTime() - window));
+    const old = key('e', '2025-02-01T00:00:00Z', new Date('2025-03-01T00:00:00Z'));
+    expect(shouldPublish(unpublished, lifetime, NOW)).toBe(false);
+    expect(keysToDelete([active, unpublished, justUnder, boundary, old], lifetime, NOW)).toEqual([boundary, old]);
     expect(keysToDelete([active], lifetime, new Date('2100-01-01T00:00:00Z'))).toEqual([]);
   });
 
-  it('never deletes a published key nor the signing key, and deletes every other (property)', () => {
+  it('never deletes a key published now or an hour ago, nor the signing key, and deletes every other (property)', () => {
     const arbKey = fc.record({
       id: fc.stringMatching(/^[0-9A-Za-z]{4}$/),
       createdAt: fc.integer({ min: -400 * 86_400_000, max: 0 }),
@@ -64,13 +68,16 @@ describe('keysToDelete', () => {
           const now = new Date(NOW.getTime() + nowOffset);
           const deleted = keysToDelete(keys, lifetime, now);
           const signing = activeSigningKey(keys);
+          // A process whose clock is up to the delay behind still publishes none of them.
+          const behind = new Date(now.getTime() - KEY_DELETION_DELAY_SECONDS * 1000);
           for (const k of deleted) {
             expect(shouldPublish(k, lifetime, now)).toBe(false);
+            expect(shouldPublish(k, lifetime, behind)).toBe(false);
             expect(k).not.toBe(signing);
           }
-          // Published and deleted split the keys: a key that leaves the JWKS is not kept.
-          const published = keysToPublish(keys, lifetime, now);
-          expect(deleted.length + published.length).toBe(keys.length);
+          // Published an hour ago, or deleted: a key is not kept longer than the delay.
+          const publishedThen = keysToPublish(keys, lifetime, behind);
+          expect(deleted.length + publishedThen.length).toBe(keys.length);
           for (const k of keys) expect(shouldDelete(k, lifetime, now)).toBe(deleted.includes(k));
         },
       ),

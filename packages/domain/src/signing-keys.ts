@@ -24,17 +24,24 @@ export function keysToPublish<T extends SigningKeyLifecycle>(keys: readonly T[],
 }
 
 /**
- * Whether a key should be deleted: it is retired and its publication window has ended
- * (`shouldPublish` no longer holds), so no token it signed is accepted any more. Keeping it would
- * only keep its private half (encrypted) for nothing. The window already holds the token lifetime
- * and the clock-skew margin, so deleting a key then changes no verification's answer. The signing
- * key is never deleted: it is not retired.
+ * How long, in seconds, a retired key is kept after it leaves the JWKS before it may be deleted.
+ * Deleting is decided by the clock of whichever process reloads the keys first (a CLI run in a
+ * container included), and removes the key for every process: the hour makes a clock that runs
+ * ahead by less than that harmless, where the 60 s of `CLOCK_SKEW_SECONDS` would not be.
+ */
+export const KEY_DELETION_DELAY_SECONDS = 3_600;
+
+/**
+ * Whether a key should be deleted: it is retired, and its publication window ended at least
+ * `KEY_DELETION_DELAY_SECONDS` ago (`shouldPublish` no longer held then), so no token it signed
+ * is accepted any more, even by a process whose clock is behind. Keeping it would only keep its
+ * private half (encrypted) for nothing. The signing key is never deleted: it is not retired.
  */
 export function shouldDelete(key: SigningKeyLifecycle, maxTokenLifetimeSeconds: number, now: Date): boolean {
-  return key.retiredAt !== null && !shouldPublish(key, maxTokenLifetimeSeconds, now);
+  return key.retiredAt !== null && !shouldPublish(key, maxTokenLifetimeSeconds, new Date(now.getTime() - KEY_DELETION_DELAY_SECONDS * 1000));
 }
 
-/** The keys to delete (see `shouldDelete`): exactly those the JWKS no longer publishes. Order is kept. */
+/** The keys to delete (see `shouldDelete`): retired keys out of the JWKS for an hour. Order is kept. */
 export function keysToDelete<T extends SigningKeyLifecycle>(keys: readonly T[], maxTokenLifetimeSeconds: number, now: Date): T[] {
   return keys.filter((k) => shouldDelete(k, maxTokenLifetimeSeconds, now));
 }

@@ -141,18 +141,17 @@ export class SigningKeysService {
   }
 
   /**
-   * Reads the keys from the database. Keys whose publication window has ended are deleted here
-   * (`keysToDelete`) instead of loaded: a reload happens at start, after every rotation, on a
-   * rotation announced on Redis and whenever keys are used 30 s after the last load, so a retired
-   * key is gone soon after it leaves the JWKS, with no timer of its own. Nobody needs to be told:
-   * every process already refuses the key by then, and finds it gone at its next reload.
+   * Reads the keys from the database. Keys out of the JWKS for an hour (`keysToDelete`) are
+   * deleted here instead of loaded: a reload happens at start, after every rotation, on a rotation
+   * announced on Redis and whenever keys are used 30 s after the last load, so a retired key is
+   * gone soon after that hour, with no timer of its own. Nobody needs to be told: every process
+   * has refused the key for an hour by then, and finds it gone at its next reload.
    */
   async reload(): Promise<void> {
     this.reloading ??= (async () => {
       try {
         const rows = (await this.store.session().signingKeys.all()).map((row) => ({ ...row, id: row.id as SigningKeyId }));
         const unpublished = keysToDelete(rows, MAX_TOKEN_LIFETIME_SECONDS, this.clock.now());
-        if (unpublished.length > 0) await this.deleteUnpublished(unpublished);
         const keys = new Map<string, LoadedKey>();
         for (const row of rows) {
           if (unpublished.includes(row)) continue;
@@ -163,6 +162,8 @@ export class SigningKeysService {
             publicKey: known?.publicKey ?? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: String(row.publicJwk.x) }, format: 'jwk' }),
           });
         }
+        // Only once the keys kept have been opened: a process with the wrong pepper changes nothing.
+        if (unpublished.length > 0) await this.deleteUnpublished(unpublished);
         this.keys = keys;
         const active = activeSigningKey(this.rows());
         const signing = active && keys.get(active.id);
