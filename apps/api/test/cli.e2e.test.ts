@@ -327,9 +327,17 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     expect(rotated.newKeyId).not.toBe(oldKid);
 
     expect(await products(before.token!)).toBe(200);
-    const { items: keys } = await ok<{ items: Array<{ kid: string; alg: string }> }>('keys', 'list');
+    type ListedKey = { kid: string; alg: string; active: boolean; createdAt: string; retiredAt: string | null; publishedUntil: string | null };
+    const { items: keys } = await ok<{ items: ListedKey[] }>('keys', 'list');
     expect(keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, rotated.newKeyId]));
     expect(keys.every((k) => k.alg === 'EdDSA')).toBe(true);
+    const signing = keys.find((k) => k.kid === rotated.newKeyId)!;
+    expect(signing).toMatchObject({ active: true, retiredAt: null, publishedUntil: null });
+    const retired = keys.find((k) => k.kid === oldKid)!;
+    expect(retired.active).toBe(false);
+    // Published for the longest token lifetime (a day) and the clock-skew minute after retirement.
+    expect(Date.parse(retired.publishedUntil!) - Date.parse(retired.retiredAt!)).toBe((86_400 + 60) * 1000);
+    expect(Math.abs(Date.parse(retired.retiredAt!) - Date.now())).toBeLessThan(60_000);
     const jwks = await request(`${server.url}/.well-known/jwks.json`);
     expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toContain(oldKid);
     // A token issued now works too, whichever key the server signs it with.

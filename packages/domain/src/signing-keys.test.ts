@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SigningKeyId } from './ids.js';
-import { KEY_DELETION_DELAY_SECONDS, activeSigningKey, keysToDelete, keysToPublish, shouldDelete, shouldPublish, type SigningKeyLifecycle } from './signing-keys.js';
+import { KEY_DELETION_DELAY_SECONDS, activeSigningKey, keysToDelete, keysToPublish, publishedUntil, shouldDelete, shouldPublish, type SigningKeyLifecycle } from './signing-keys.js';
 
 const NOW = new Date('2025-06-01T00:00:00.000Z');
 const key = (id: string, createdAt: string, retiredAt: Date | null = null): SigningKeyLifecycle => ({
@@ -27,8 +27,17 @@ describe('keysToPublish', () => {
         const published = delta + (lifetime + 60) * 1000 > 0;
         expect(keysToPublish([retired], lifetime, NOW).length).toBe(published ? 1 : 0);
         expect(shouldPublish(retired, lifetime, NOW)).toBe(published);
+        // publishedUntil names the first instant it is no longer published.
+        const until = publishedUntil(retired, lifetime)!;
+        expect(until.getTime()).toBe(NOW.getTime() + delta + (lifetime + 60) * 1000);
+        expect(shouldPublish(retired, lifetime, until)).toBe(false);
+        expect(shouldPublish(retired, lifetime, new Date(until.getTime() - 1))).toBe(true);
       }),
     );
+  });
+
+  it('has no publishedUntil for the active key, published while it signs', () => {
+    expect(publishedUntil(key('a', '2025-05-01T00:00:00Z'), 900)).toBeNull();
   });
 });
 

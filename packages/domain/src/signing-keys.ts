@@ -11,11 +11,20 @@ export interface SigningKeyLifecycle {
 export const CLOCK_SKEW_SECONDS = 60;
 
 /**
+ * Until when a retired key may still have signed a live token, and so stays in the JWKS:
+ * `retiredAt + maxTokenLifetimeSeconds + 60 s`. Null for the active key, published while it signs.
+ */
+export function publishedUntil(key: SigningKeyLifecycle, maxTokenLifetimeSeconds: number): Date | null {
+  return key.retiredAt === null ? null : new Date(key.retiredAt.getTime() + (maxTokenLifetimeSeconds + CLOCK_SKEW_SECONDS) * 1000);
+}
+
+/**
  * Whether the JWKS must publish a key, and so whether tokens it signed are accepted: it is active,
- * or retired but may still have signed a live token (`retiredAt + maxTokenLifetimeSeconds + 60 s > now`).
+ * or retired but may still have signed a live token (before `publishedUntil`).
  */
 export function shouldPublish(key: SigningKeyLifecycle, maxTokenLifetimeSeconds: number, now: Date): boolean {
-  return key.retiredAt === null || key.retiredAt.getTime() + (maxTokenLifetimeSeconds + CLOCK_SKEW_SECONDS) * 1000 > now.getTime();
+  const until = publishedUntil(key, maxTokenLifetimeSeconds);
+  return until === null || until.getTime() > now.getTime();
 }
 
 /** The keys the JWKS must publish (see `shouldPublish`). Order is kept. */

@@ -164,13 +164,20 @@ export function buildProgram(config: () => Config): Command {
     });
   keys
     .command('list')
-    .description('list the published signing keys')
+    .description('list the published signing keys: which one signs, and until when each retired one stays published')
     .action(async () => {
       printList(
         await withApp(config(), async (app) => {
           const keys = app.get(SigningKeysService);
           const active = keys.current().kid;
-          return keys.publicJwks().map((k) => ({ kid: k.kid, alg: k.alg, active: k.kid === active }));
+          return keys.publishedKeys().map((k) => ({
+            kid: k.kid,
+            alg: 'EdDSA',
+            active: k.kid === active,
+            createdAt: k.createdAt.toISOString(),
+            retiredAt: k.retiredAt?.toISOString() ?? null,
+            publishedUntil: k.publishedUntil?.toISOString() ?? null,
+          }));
         }),
         json(),
       );

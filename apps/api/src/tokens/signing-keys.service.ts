@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PublicJsonWebKey } from '@tessera/contracts';
-import { activeSigningKey, keysToDelete, keysToPublish, newId, shouldPublish, type Clock, type RandomBytes, type SigningKeyId } from '@tessera/domain';
+import { activeSigningKey, keysToDelete, keysToPublish, newId, publishedUntil, shouldPublish, type Clock, type RandomBytes, type SigningKeyId } from '@tessera/domain';
 import { Store, type SigningKeyRow } from '@tessera/store';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CLOCK, RANDOM } from '../common/tokens';
@@ -71,12 +71,25 @@ export class SigningKeysService {
 
   /** Public keys that may still have live tokens: what the JWKS serves and verification accepts. */
   publicJwks(): PublicJwk[] {
+    return this.publishedRows().map((row) => ({ kty: 'OKP', crv: 'Ed25519', x: String(row.publicJwk.x), kid: row.id, alg: 'EdDSA', use: 'sig' }));
+  }
+
+  /**
+   * The keys of the JWKS with their lifecycle, for operators (`tessera keys list`): when each was
+   * created and retired, and until when a retired one stays published (null for the one that signs).
+   */
+  publishedKeys(): { kid: SigningKeyId; createdAt: Date; retiredAt: Date | null; publishedUntil: Date | null }[] {
+    return this.publishedRows().map((row) => ({
+      kid: row.id,
+      createdAt: row.createdAt,
+      retiredAt: row.retiredAt,
+      publishedUntil: publishedUntil(row, MAX_TOKEN_LIFETIME_SECONDS),
+    }));
+  }
+
+  private publishedRows(): LoadedKey['row'][] {
     this.maybeReloadInBackground();
-    return keysToPublish(
-      this.rows(),
-      MAX_TOKEN_LIFETIME_SECONDS,
-      this.clock.now(),
-    ).map((row) => ({ kty: 'OKP', crv: 'Ed25519', x: String(row.publicJwk.x), kid: row.id, alg: 'EdDSA', use: 'sig' }));
+    return keysToPublish(this.rows(), MAX_TOKEN_LIFETIME_SECONDS, this.clock.now());
   }
 
   /**
