@@ -30,19 +30,15 @@ export class PendingMigrationsError extends Error {
 }
 
 async function createStore(config: Config, connections: OpenConnections): Promise<Store> {
-  const orm = await openDatabase(config.database);
-  try {
-    if (config.migrateOnStart) {
-      await migrate(orm);
-    } else {
-      const pending = await pendingMigrations(orm);
-      if (pending.length > 0) throw new PendingMigrationsError(pending);
-    }
-  } catch (error) {
-    await orm.close(true);
-    throw error;
+  // Added before the schema is checked: a start that fails on it closes the database with the rest.
+  const store = await connections.add(new Store(await openDatabase(config.database)), (opened) => opened.close());
+  if (config.migrateOnStart) {
+    await migrate(store.orm);
+  } else {
+    const pending = await pendingMigrations(store.orm);
+    if (pending.length > 0) throw new PendingMigrationsError(pending);
   }
-  return connections.add(new Store(orm), (store) => store.close());
+  return store;
 }
 
 /** Starts what needs the database, and stops everything in order: flush events, then close. */
