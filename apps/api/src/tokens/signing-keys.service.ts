@@ -54,12 +54,10 @@ export class SigningKeysService {
   /** Loads the keys, creating the first one when there is none. */
   async init(): Promise<void> {
     this.bus.onMessage((message) => {
-      if (message.type === 'keys-rotated') this.reload().catch((error: unknown) => this.logger.error(`Reloading signing keys failed: ${String(error)}`));
+      if (message.type === 'keys-rotated') this.reloadInBackground();
     });
     await this.reload();
-    if (!activeSigningKey(this.rows())) {
-      await this.rotate();
-    }
+    if (!this.signing) await this.rotate();
   }
 
   /** The key that signs new tokens. */
@@ -128,7 +126,7 @@ export class SigningKeysService {
     const id = newId('signingKey', now, this.random);
     const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
     const sealed = this.encryption.encrypt(JSON.stringify(privateKey.export({ format: 'jwk' })));
-    const previous = activeSigningKey(this.rows());
+    const previous = this.signing?.kid ?? null;
     const withdrawnKeyIds: SigningKeyId[] = [];
     await this.store.transaction(async (tx) => {
       for (const row of await tx.signingKeys.all()) {
@@ -142,15 +140,15 @@ export class SigningKeysService {
       await tx.signingKeys.insert({ id, alg: 'EdDSA', publicJwk: { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x! }, encryptedPrivateKey: sealed, createdAt: now, retiredAt: null });
       await this.events.record(
         tx,
-        this.events.event('key.rotated', null, context, { keyId: id }, { newKeyId: id, previousKeyId: previous?.id ?? null, ...(withdrawPrevious ? { withdrawnKeyIds } : {}) }),
+        this.events.event('key.rotated', null, context, { keyId: id }, { newKeyId: id, previousKeyId: previous, ...(withdrawPrevious ? { withdrawnKeyIds } : {}) }),
       );
     });
     await this.reload();
     await this.bus.publish({ type: 'keys-rotated' }).catch((error: unknown) => this.logger.warn(`Announcing the rotation failed; servers reload within 30 s: ${String(error)}`));
     this.logger.log(
-      `Signing key ${id} is now active${withdrawPrevious ? `; withdrawn: ${withdrawnKeyIds.join(', ') || 'none'}` : previous ? `; ${previous.id} retired` : ''}`,
+      `Signing key ${id} is now active${withdrawPrevious ? `; withdrawn: ${withdrawnKeyIds.join(', ') || 'none'}` : previous ? `; ${previous} retired` : ''}`,
     );
-    return { newKeyId: id, previousKeyId: previous?.id ?? null, ...(withdrawPrevious ? { withdrawnKeyIds } : {}) };
+    return { newKeyId: id, previousKeyId: previous, ...(withdrawPrevious ? { withdrawnKeyIds } : {}) };
   }
 
   /**
@@ -190,7 +188,7 @@ export class SigningKeysService {
   }
 
   /**
-   * Deletes keys that left the JWKS, each with a `key.deleted` event. Processes that reload at the
+   * Deletes keys out of the JWKS for an hour, each with a `key.deleted` event. Processes that reload at the
    * same moment may all try: the event is written by the one whose delete removed the row. A
    * failure is only logged, as the keys are refused anyway and the next reload tries again.
    */
@@ -222,8 +220,10 @@ export class SigningKeysService {
   }
 
   private maybeReloadInBackground(now = this.clock.now()): void {
-    if (now.getTime() - this.loadedAt > RELOAD_INTERVAL_MS && !this.reloading) {
-      this.reload().catch((error: unknown) => this.logger.error(`Reloading signing keys failed: ${String(error)}`));
-    }
+    if (now.getTime() - this.loadedAt > RELOAD_INTERVAL_MS && !this.reloading) this.reloadInBackground();
+  }
+
+  private reloadInBackground(): void {
+    this.reload().catch((error: unknown) => this.logger.error(`Reloading signing keys failed: ${String(error)}`));
   }
 }
