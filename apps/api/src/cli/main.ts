@@ -430,20 +430,20 @@ async function main(argv: string[]): Promise<number> {
       const exitCode = (error as { exitCode?: number }).exitCode ?? EXIT.INVALID;
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.OK : exitCode === 0 ? EXIT.OK : EXIT.INVALID;
     }
-    const failure =
-      error instanceof CliFailure
-        ? error
-        : error instanceof ConfigError
-          ? new CliFailure(EXIT.CONFIG, error.message, 'CONFIG.INVALID')
-          : error instanceof RedisUnavailableError
-            ? new CliFailure(EXIT.INTERNAL, error.message, 'REDIS.UNAVAILABLE')
-            : error instanceof WrongPepperError
-              ? new CliFailure(EXIT.INTERNAL, error.message, 'PEPPER.MISMATCH')
-              : new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
+    const failure = cliFailureOf(error);
     if (asJson) process.stderr.write(`${JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } })}\n`);
     else process.stderr.write(`tessera: ${failure.message}\n`);
     return failure.exitCode;
   }
+}
+
+/** How an error that ended a command is reported: its exit code and, with `--json`, its code. */
+function cliFailureOf(error: unknown): CliFailure {
+  if (error instanceof CliFailure) return error;
+  if (error instanceof ConfigError) return new CliFailure(EXIT.CONFIG, error.message, 'CONFIG.INVALID');
+  if (error instanceof RedisUnavailableError) return new CliFailure(EXIT.INTERNAL, error.message, 'REDIS.UNAVAILABLE');
+  if (error instanceof WrongPepperError) return new CliFailure(EXIT.INTERNAL, error.message, 'PEPPER.MISMATCH');
+  return new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
 }
 
 void main(process.argv).then((code) => {
