@@ -30,9 +30,9 @@ export function resolvePepper(config: Config): Buffer {
 export function wrongPepperMessage(config: Config): string {
   const cause = 'The signing keys in the database were encrypted with another pepper';
   const dir = dataDirectory(config);
-  // Without TESSERA_PEPPER, an in-memory database holds only keys sealed under its own pepper.
   // The same failure comes from a key row altered in the database: rarer, but the pepper is then right.
   const altered = ' (If it is the right one, a signing key in the database was altered: restore the database from a backup.)';
+  // Without TESSERA_PEPPER, an in-memory database holds only keys sealed under its own pepper.
   if (config.pepper || !dir) return `${cause} than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.${altered}`;
   return `${cause} than the one in ${resolve(dir, PEPPER_FILE)}: put back the pepper file the database was created with (from the backup of the data folder).${altered}`;
 }
