@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Clock, RandomBytes } from '@tessera/domain';
-import { KeyEncryption, Store, WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
+import { KeyEncryption, Store, WrongPepperError, assertSchemaCurrent, migrate, openDatabase } from '@tessera/store';
 import { connectRedis } from '@tessera/worker';
 import type { Redis } from 'ioredis';
 import { FAILURE_COUNTER, FailureThrottle } from './auth/failure-throttle.service';
@@ -21,23 +21,11 @@ import { SigningKeysService } from './tokens/signing-keys.service';
 
 export const REDIS = Symbol('REDIS');
 
-/** Thrown at boot when the schema is behind and migrations are not applied automatically. */
-export class PendingMigrationsError extends Error {
-  constructor(names: readonly string[]) {
-    super(`The database schema is not up to date (${names.length} pending migration(s)): run \`tessera migrate\` first.`);
-    this.name = 'PendingMigrationsError';
-  }
-}
-
 async function createStore(config: Config, connections: OpenConnections): Promise<Store> {
   // Added before the schema is checked: a start that fails on it closes the database with the rest.
   const store = await connections.add(new Store(await openDatabase(config.database)), (opened) => opened.close());
-  if (config.migrateOnStart) {
-    await migrate(store.orm);
-  } else {
-    const pending = await pendingMigrations(store.orm);
-    if (pending.length > 0) throw new PendingMigrationsError(pending);
-  }
+  if (config.migrateOnStart) await migrate(store.orm);
+  else await assertSchemaCurrent(store.orm);
   return store;
 }
 

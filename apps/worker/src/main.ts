@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { KeyEncryption, Store, openDatabase, pendingMigrations } from '@tessera/store';
+import { KeyEncryption, Store, assertSchemaCurrent, openDatabase } from '@tessera/store';
 import pino from 'pino';
 import { randomBytes } from 'node:crypto';
 import { BullmqWorker } from './bullmq-worker';
@@ -23,8 +23,7 @@ async function main(): Promise<void> {
   try {
     const orm = await openDatabase(config.database);
     store = new Store(orm);
-    const pending = await pendingMigrations(orm);
-    if (pending.length > 0) throw new Error('The database schema is not up to date: run `tessera migrate` first.');
+    await assertSchemaCurrent(orm);
     // BullMQ waits for an unreachable Redis for ever: check once that it answers (RedisUnavailableError).
     await (await connectRedis(config.redisUrl, {}, () => undefined)).quit();
     worker = new BullmqWorker(

@@ -123,6 +123,22 @@ describe('the worker process', () => {
     expect(worker.output()).not.toContain('s3cret-pass');
   });
 
+  it('exits with code 1 and names the fix when the database schema is not up to date', async () => {
+    const empty = `${name}_empty`;
+    const emptyUrl = new URL(databaseUrl);
+    emptyUrl.pathname = `/${empty}`;
+    await admin(`CREATE DATABASE ${empty}`);
+    try {
+      const worker = startWorker({ DATABASE_URL: emptyUrl.toString(), REDIS_URL: redisUrl, TESSERA_PEPPER: pepper }, 15_000);
+      const { code, timedOut } = await worker.exited;
+      expect(timedOut, `the worker did not exit by itself:\n${worker.output()}`).toBe(false);
+      expect(code).toBe(1);
+      expect(worker.output()).toMatch(/Tessera worker could not start: The database schema is not up to date \(\d+ pending migration\(s\)\): run `tessera migrate` first\./);
+    } finally {
+      await admin(`DROP DATABASE IF EXISTS ${empty} WITH (FORCE)`);
+    }
+  });
+
   it('refuses to start without its variables with exit code 78, naming each one', async () => {
     const worker = startWorker({});
     const { code } = await worker.exited;

@@ -73,3 +73,17 @@ export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
   const pending = await orm.getMigrator().getPendingMigrations();
   return pending.map((m) => m.name);
 }
+
+/** The database's schema is behind the code: `tessera migrate` has not been run since an upgrade. */
+export class PendingMigrationsError extends Error {
+  constructor(readonly names: readonly string[]) {
+    super(`The database schema is not up to date (${names.length} pending migration(s)): run \`tessera migrate\` first.`);
+    this.name = 'PendingMigrationsError';
+  }
+}
+
+/** Refuses, with PendingMigrationsError, a database whose schema is behind the code. */
+export async function assertSchemaCurrent(orm: MikroORM): Promise<void> {
+  const pending = await pendingMigrations(orm);
+  if (pending.length > 0) throw new PendingMigrationsError(pending);
+}
