@@ -145,7 +145,7 @@ export const SecretCreatedEvent = event(
   SecretSubject,
   z.strictObject({ hint: z.string(), expiresAt: IsoDateTime.nullable() }),
 );
-/** A secret's description changed. */
+/** A secret's description changed, or a disable its rotation scheduled was cancelled by hand; `changes` names what (`description`, `scheduledDisableAt`). */
 export const SecretUpdatedEvent = event('secret.updated', SecretSubject, z.strictObject({ changes: Changes }));
 /** A secret was enabled. */
 export const SecretEnabledEvent = event('secret.enabled', SecretSubject, Empty);

@@ -141,15 +141,18 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
       }
       if (patch.status === 'disabled' && next.status === 'enabled') next = disableSecret(next, siblings, now).secret;
       if (patch.status === 'enabled' && next.status === 'disabled') next = enableSecret(next, now);
-      if (next === secret) return { ok: true, value: secret };
-      // A manual status change overrides any disable scheduled by a rotation.
+      // A manual status change overrides any disable scheduled by a rotation, even when the status
+      // is already the one asked for (enabling an enabled secret is how a scheduled disable is cancelled).
       const disableAt = patch.status !== undefined ? null : secret.disableAt;
+      if (next === secret && disableAt === secret.disableAt) return { ok: true, value: secret };
       await tx.secrets.update(api, next, disableAt);
       messages.push({ type: 'account-changed', clientId: account.clientId });
       const subject = { accountId: secret.accountId, secretId: secret.id };
-      if (next.description !== secret.description) {
-        await this.events.record(tx, this.events.event('secret.updated', api, context, subject, { changes: ['description'] }));
-      }
+      const changes = [
+        ...(next.description !== secret.description ? ['description'] : []),
+        ...(next.status === secret.status && disableAt !== secret.disableAt ? ['scheduledDisableAt'] : []),
+      ];
+      if (changes.length > 0) await this.events.record(tx, this.events.event('secret.updated', api, context, subject, { changes }));
       if (next.status !== secret.status) {
         await this.events.record(tx, this.events.event(next.status === 'enabled' ? 'secret.enabled' : 'secret.disabled', api, context, subject, {}));
         if (next.status === 'disabled') messages.push(await this.revocations.record(tx, 'secret', secret.id, api));

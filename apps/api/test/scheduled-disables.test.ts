@@ -1,0 +1,80 @@
+import { createServiceAccount, DEFAULT_API_POLICY } from '@tessera/domain';
+import { SecretRepository, type Store } from '@tessera/store';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RevocationService } from '../src/auth/revocation.service';
+import { LocalInvalidationBus } from '../src/cluster/invalidation-bus';
+import type { Config } from '../src/config/env';
+import { pooledRandomBytes } from '../src/crypto/random';
+import { HmacSecretHasher } from '../src/crypto/secret-hasher';
+import { CLI_CONTEXT } from '../src/events/audit-context';
+import { EventWriter } from '../src/events/event-writer.service';
+import { SecretsService } from '../src/management/secrets.service';
+import { openStore, TARGETS, type TestDatabase } from './support/databases';
+
+const MINUTE = 60_000;
+
+/** The disables a rotation schedules, carried out by SecretsService (as a running API process does every 15 s). */
+describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
+  let db: TestDatabase;
+  let store: Store;
+  let secrets: SecretsService;
+  const clock = { current: new Date('2027-03-01T09:00:00.000Z'), now() { return this.current; } };
+  const random = pooledRandomBytes();
+
+  beforeAll(async () => {
+    db = await create();
+    store = await openStore(db);
+    const events = new EventWriter(store, clock, random);
+    const revocations = new RevocationService(store, new LocalInvalidationBus(), clock, {} as Config);
+    secrets = new SecretsService(store, events, revocations, new HmacSecretHasher(Buffer.alloc(32, 7)), clock, random);
+    await store.transaction((tx) => tx.apis.insert({ slug: 'shop', policy: DEFAULT_API_POLICY, createdAt: clock.now(), updatedAt: clock.now() }));
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  /** An account with one secret, rotated with the old secret's disable scheduled in a minute. */
+  async function rotatedAccount(name: string) {
+    const account = createServiceAccount({ api: 'shop', name, scopes: [] }, clock.now(), random);
+    if (!account.ok) throw account.error;
+    await store.transaction((tx) => tx.accounts.insert(account.value));
+    const old = await secrets.add('shop', account.value.id, {}, CLI_CONTEXT);
+    if (!old.ok) throw old.error;
+    const rotated = await secrets.rotate('shop', account.value.id, { disableOthersAfter: new Date(clock.now().getTime() + MINUTE) }, CLI_CONTEXT);
+    if (!rotated.ok) throw rotated.error;
+    expect(rotated.value.stillEnabled.map((s) => [s.id, s.disableAt])).toEqual([[old.value.secret.id, new Date(clock.now().getTime() + MINUTE)]]);
+    return { accountId: account.value.id, oldId: old.value.secret.id };
+  }
+
+  async function statusOf(accountId: string, secretId: string) {
+    const listed = await secrets.list('shop', accountId);
+    if (!listed.ok) throw listed.error;
+    const secret = listed.value.find((s) => s.id === secretId)!;
+    return { status: secret.status, disableAt: secret.disableAt };
+  }
+
+  it('cancels a scheduled disable when the secret is enabled by hand, as documented, and records it', async () => {
+    const { accountId, oldId } = await rotatedAccount('cancelled by enable');
+    const enabled = await secrets.update('shop', accountId, oldId, { status: 'enabled' }, CLI_CONTEXT);
+    expect(enabled.ok && enabled.value.disableAt).toBeNull();
+    expect(await statusOf(accountId, oldId)).toEqual({ status: 'enabled', disableAt: null });
+    const trail = await store.session().events.list('shop', { limit: 100, type: 'secret.updated' });
+    expect(trail.filter((e) => e.subject.secretId === oldId).map((e) => e.data)).toEqual([{ changes: ['scheduledDisableAt'] }]);
+
+    clock.current = new Date(clock.current.getTime() + 2 * MINUTE);
+    await secrets.disableScheduled();
+    expect(await statusOf(accountId, oldId)).toEqual({ status: 'enabled', disableAt: null });
+  });
+
+  it('keeps the schedule when only the description changes, and disables the secret when its time comes', async () => {
+    const { accountId, oldId } = await rotatedAccount('described');
+    const described = await secrets.update('shop', accountId, oldId, { description: 'going away' }, CLI_CONTEXT);
+    expect(described.ok && described.value.disableAt).toEqual(new Date(clock.now().getTime() + MINUTE));
+
+    clock.current = new Date(clock.current.getTime() + 2 * MINUTE);
+    await secrets.disableScheduled();
+    expect(await statusOf(accountId, oldId)).toEqual({ status: 'disabled', disableAt: null });
+  });
+});
