@@ -77,4 +77,23 @@ describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
     await secrets.disableScheduled();
     expect(await statusOf(accountId, oldId)).toEqual({ status: 'disabled', disableAt: null });
   });
+
+  it('checks the schedule again under the lock: a disable cancelled after the scheduler found it due does not happen', async () => {
+    const { accountId, oldId } = await rotatedAccount('cancelled meanwhile');
+    clock.current = new Date(clock.current.getTime() + 2 * MINUTE);
+    const read = SecretRepository.prototype.dueForDisable;
+    const due = vi.spyOn(SecretRepository.prototype, 'dueForDisable').mockImplementationOnce(async function (this: SecretRepository, now: Date) {
+      const found = await read.call(this, now);
+      // The owner enables the secret by hand between the scheduler's read and its write.
+      expect((await secrets.update('shop', accountId, oldId, { status: 'enabled' }, CLI_CONTEXT)).ok).toBe(true);
+      return found;
+    });
+    try {
+      await secrets.disableScheduled();
+      expect(due).toHaveBeenCalledTimes(1);
+    } finally {
+      due.mockRestore();
+    }
+    expect(await statusOf(accountId, oldId)).toEqual({ status: 'enabled', disableAt: null });
+  });
 });

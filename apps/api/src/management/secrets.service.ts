@@ -125,13 +125,26 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Enables/disables and/or re-describes a secret. Disabling revokes its tokens at once. */
-  async update(api: string, accountId: string, secretId: string, patch: { status?: Status; description?: string }, context: AuditContext): Promise<AppResult<StoredSecret>> {
+  /**
+   * Enables/disables and/or re-describes a secret. Disabling revokes its tokens at once. With
+   * `scheduledBy` (the scheduled disables), only a secret whose disable is still scheduled at or
+   * before that time changes: the schedule is checked again under the account's lock, since a
+   * manual change or another rotation may have cancelled or moved it after it was found due.
+   */
+  async update(
+    api: string,
+    accountId: string,
+    secretId: string,
+    patch: { status?: Status; description?: string },
+    context: AuditContext,
+    scheduledBy?: Date,
+  ): Promise<AppResult<StoredSecret>> {
     const messages: Invalidation[] = [];
     const result = await this.store.transaction(async (tx): Promise<AppResult<StoredSecret>> => {
       const found = await this.find(tx, api, accountId, secretId);
       if (!found.ok) return found;
       const { account, secret, siblings } = found.value;
+      if (scheduledBy && !(secret.disableAt && secret.disableAt.getTime() <= scheduledBy.getTime())) return { ok: true, value: secret };
       const now = this.clock.now();
       let next: Secret = secret;
       if (patch.description !== undefined) {
@@ -184,10 +197,11 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
 
   /** Disables the secrets whose rotation-scheduled time has come. Idempotent across processes. */
   async disableScheduled(): Promise<number> {
-    const due = await this.store.session().secrets.dueForDisable(this.clock.now());
+    const now = this.clock.now();
+    const due = await this.store.session().secrets.dueForDisable(now);
     let disabled = 0;
     for (const secret of due) {
-      const result = await this.update(secret.api, secret.accountId, secret.id, { status: 'disabled' }, SYSTEM_CONTEXT);
+      const result = await this.update(secret.api, secret.accountId, secret.id, { status: 'disabled' }, SYSTEM_CONTEXT, now);
       if (result.ok && result.value.status === 'disabled') disabled += 1;
     }
     return disabled;
