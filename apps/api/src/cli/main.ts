@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { CreateAlertChannelRequest, ListServiceAccountsQuery, MAX_SIGNING_SECRET_OVERLAP_SECONDS, RotateAlertChannelSecretRequest, parseOrIssues } from '@tessera/contracts';
+import { CreateAlertChannelRequest, IsoDateTime, ListServiceAccountsQuery, MAX_SIGNING_SECRET_OVERLAP_SECONDS, RotateAlertChannelSecretRequest, parseOrIssues } from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
 import { WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { RedisUnavailableError } from '@tessera/worker';
@@ -55,10 +55,17 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Paramete
   throw CliFailure.from(result.error);
 }
 
+/**
+ * A date-time as the HTTP API takes it (ISO-8601 with its time zone, checked by the same contract),
+ * or a date alone, which is midnight UTC. A time without a zone would be read in this machine's
+ * zone, and `new Date` alone rolls a day that does not exist (30 February) into the next month.
+ */
 function date(value: string): Date {
-  const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new InvalidArgumentError('expected an ISO-8601 date, e.g. 2027-01-31T00:00:00Z');
-  return parsed;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (!IsoDateTime.safeParse(dateOnly ? `${value}T00:00:00Z` : value).success) {
+    throw new InvalidArgumentError('expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date (midnight UTC)');
+  }
+  return new Date(dateOnly ? `${value}T00:00:00Z` : value);
 }
 
 function integer(value: string): number {
