@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { DEFAULT_API_POLICY, createServiceAccount, addSecret, type RandomBytes, type SecretHasher } from '@tessera/domain';
+import { DEFAULT_API_POLICY, createServiceAccount, addSecret, type AccountId, type RandomBytes, type SecretHasher } from '@tessera/domain';
 import { randomBytes, createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +15,12 @@ const hasher: SecretHasher = {
 };
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function postgres(): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
+/** A new PostgreSQL database; `options` are CREATE DATABASE's (a locale, say). */
+async function postgres(options = ''): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
   const name = `tessera_store_${randomBytes(5).toString('hex')}`;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} ${options}`);
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
@@ -36,7 +37,7 @@ async function postgres(): Promise<{ target: DatabaseTarget; drop: () => Promise
 
 const targets = [
   { name: 'SQLite', open: async () => ({ target: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'tessera-store-')), 'db.sqlite') } as DatabaseTarget, drop: async () => {} }) },
-  { name: 'PostgreSQL', open: postgres },
+  { name: 'PostgreSQL', open: () => postgres() },
 ];
 
 describe.each(targets)('store on $name', ({ open }) => {
@@ -256,6 +257,48 @@ describe.each(targets)('account-name migration on $name', ({ open }) => {
       await orm.getMigrator().down({ migrations: ['Migration20261128170000'] });
       // Without the index a duplicate name can be written again.
       await insertAccount('sa_8', 'alpha', 'Billing', 8);
+    } finally {
+      await orm.close();
+      await opened.drop();
+    }
+  });
+});
+
+describe('identifiers on a PostgreSQL database whose default collation is linguistic (ICU en-US)', () => {
+  it('lists and pages by the bytes of ids, as on any other database', async () => {
+    // en-US puts `a` beside `A`; ids are base62, whose order is that of their bytes (0-9A-Za-z).
+    const opened = await postgres("TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'");
+    const orm = await openDatabase(opened.target);
+    try {
+      await migrate(orm);
+      const store = new Store(orm);
+      const now = new Date('2026-06-01T00:00:00Z');
+      await store.transaction((tx) => tx.apis.insert({ slug: 'alpha', policy: DEFAULT_API_POLICY, createdAt: now, updatedAt: now }));
+      const ids = ['0A', '0a', '0B'];
+      await store.session().events.append(
+        ids.map((id) => ({
+          id: `evt_${id}`,
+          api: 'alpha',
+          type: 'account.created',
+          occurredAt: now,
+          actor: { kind: 'system' },
+          source: { ip: null, userAgent: null },
+          subject: {},
+          accountId: null,
+          data: {},
+          publishedAt: null,
+        })),
+      );
+      for (const [i, id] of ids.entries()) {
+        const created = createServiceAccount({ api: 'alpha', name: `account ${i}`, scopes: [] }, now, random);
+        if (!created.ok) throw created.error;
+        await store.session().accounts.insert({ ...created.value, id: `sa_${id}` as AccountId });
+      }
+      const newestFirst = ['evt_0a', 'evt_0B', 'evt_0A'];
+      expect((await store.session().events.list('alpha', { limit: 10 })).map((e) => e.id)).toEqual(newestFirst);
+      expect((await store.session().events.list('alpha', { limit: 10, before: 'evt_0B' })).map((e) => e.id)).toEqual(['evt_0A']);
+      expect((await store.session().accounts.list('alpha', { limit: 10 })).map((a) => a.id)).toEqual(['sa_0A', 'sa_0B', 'sa_0a']);
+      expect((await store.session().accounts.list('alpha', { limit: 10, after: 'sa_0B' })).map((a) => a.id)).toEqual(['sa_0a']);
     } finally {
       await orm.close();
       await opened.drop();
