@@ -329,6 +329,24 @@ describe.each(TARGETS)('token service on $name', (target) => {
       expectInvalidToken(await call(`${h}.${forged}.${s}`));
     });
 
+    it('says that a bearer which is not a signed JWT is malformed, and keeps "signature is invalid" for a JWS signed wrongly', async () => {
+      const described = async (bearer: string) => {
+        const response = await call(bearer);
+        expectInvalidToken(response);
+        return /error_description="([^"]*)"/.exec(response.headers.get('www-authenticate') ?? '')?.[1];
+      };
+      // What a script sends when its login failed and its token variable is empty or unset.
+      for (const notAJwt of ['undefined', 'null', 'abc.def.ghi', 'not.a.token', `abc.def.${token.split('.')[2]}`]) {
+        expect({ notAJwt, description: await described(notAJwt) }).toEqual({ notAJwt, description: 'The access token is malformed: it is not a signed JWT.' });
+      }
+      const [h, p, s] = token.split('.') as [string, string, string];
+      const other = Buffer.from(JSON.stringify({ ...decodeJwt(token), scope: 'products:write' })).toString('base64url');
+      for (const badlySigned of [`${h}.${p}.${s.slice(0, -4)}`, `${h}.${p}.${s.slice(0, -4)}AAAA`, `${h}.${other}.${s}`, `${h}.${p}.${s.slice(0, -1)}${s.at(-1) === 'A' ? 'B' : 'A'}`]) {
+        expect({ badlySigned, description: await described(badlySigned) }).toEqual({ badlySigned, description: 'The access token signature is invalid.' });
+      }
+      expect((await call(token)).status).toBe(200);
+    });
+
     it('accepts a token only as it was issued, not in another spelling of its signature', async () => {
       const fresh = await tokenFor(server, reader.clientId, reader.clientSecret);
       plaintexts.push(fresh);

@@ -12,7 +12,9 @@ import { RevocationService, type RevocationKeys } from './revocation.service';
 
 const CACHE_LIMIT = 50_000;
 const NOT_OUR_KEY = 'The access token was not signed by a key of this issuer.';
-const MALLEATED = { ok: false, description: 'The access token signature is invalid.' } as const;
+const BAD_SIGNATURE = 'The access token signature is invalid.';
+const NOT_A_JWS = 'The access token is malformed: it is not a signed JWT.';
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
  * An Ed25519 signature (64 bytes) in its one base64url form: 86 characters, the last carrying two
@@ -22,6 +24,28 @@ const MALLEATED = { ok: false, description: 'The access token signature is inval
  */
 function isCanonicalSignature(signature: string): boolean {
   return signature.length === 86 && 'AQgw'.includes(signature[85]!);
+}
+
+/**
+ * Whether a token is a compact JWS in form: three base64url segments, the first a JSON object (the
+ * protected header). Asked only of tokens whose signature is not canonical, so that what is not a
+ * JWS at all (`Bearer undefined` from a script whose login failed, `abc.def.ghi`) is called
+ * malformed, and "signature is invalid" is kept for a JWS whose signature is wrong or respelled.
+ */
+function isCompactJws(token: string): boolean {
+  const segments = token.split('.');
+  if (segments.length !== 3 || !segments.every((segment) => BASE64URL.test(segment))) return false;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(segments[0]!, 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null && !Array.isArray(header);
+  } catch {
+    return false;
+  }
+}
+
+/** Why a token whose signature is not canonical is refused, without asking jose or the keys. */
+function refuseUncanonical(token: string): { readonly ok: false; readonly description: string } {
+  return { ok: false, description: isCompactJws(token) ? BAD_SIGNATURE : NOT_A_JWS };
 }
 
 /** A verified token is its caller: the claims, and the scopes as a set (built once per token). */
@@ -66,7 +90,7 @@ export class TokenVerifier {
       return result;
     }
     const started = performance.now();
-    const checked = isCanonicalSignature(signature) ? await this.verifySignature(token) : MALLEATED;
+    const checked = isCanonicalSignature(signature) ? await this.verifySignature(token) : refuseUncanonical(token);
     let result: Verification;
     if (!checked.ok) result = checked;
     else {
@@ -140,7 +164,8 @@ function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The access token expired.';
   if (error instanceof errors.JWTClaimValidationFailed) return `The access token's "${error.claim}" claim is not acceptable.`;
   if (error instanceof errors.JOSEAlgNotAllowed) return 'The access token is not signed with an accepted algorithm.';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is invalid.';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return BAD_SIGNATURE;
   if (error instanceof errors.JWKSNoMatchingKey) return NOT_OUR_KEY;
+  if (error instanceof errors.JWSInvalid) return NOT_A_JWS;
   return 'The access token is malformed.';
 }
