@@ -119,7 +119,7 @@ export function mail(envelope: WebhookEnvelope): { subject: string; text: string
     case 'secret.expiring': {
       const d = envelope.data;
       return {
-        subject: `[Tessera] ${envelope.api}: a secret of "${d.accountName}" expires in ${d.daysLeft} day(s)`,
+        subject: `[Tessera] ${envelope.api}: a secret of "${d.accountName}" ${d.daysLeft === 0 ? 'expires within a day' : `expires in ${days(d.daysLeft)}`}`,
         text: `A client secret expires soon. Add a new secret, move the callers to it, then disable the old one.\n\n${lines([
           ['API', envelope.api],
           ['Service account', `${d.accountName} (${d.accountId})`],
@@ -145,7 +145,7 @@ export function mail(envelope: WebhookEnvelope): { subject: string; text: string
     case 'account.unused': {
       const d = envelope.data;
       return {
-        subject: `[Tessera] ${envelope.api}: "${d.accountName}" has not been used for ${d.unusedForDays} day(s)`,
+        subject: `[Tessera] ${envelope.api}: "${d.accountName}" has not been used for ${days(d.unusedForDays)}`,
         text: `A service account has not been used for a long time. Disable it if it is no longer needed.\n\n${lines([
           ['API', envelope.api],
           ['Service account', `${d.accountName} (${d.accountId})`],
@@ -155,6 +155,11 @@ export function mail(envelope: WebhookEnvelope): { subject: string; text: string
       };
     }
   }
+}
+
+/** A count of whole days in words: `1 day`, `6 days`. */
+function days(count: number): string {
+  return count === 1 ? '1 day' : `${count} days`;
 }
 
 function reminderSent(notification: NotificationRow, channel: AlertChannelRow, now: Date, random: RandomBytes): EventRow | null {
