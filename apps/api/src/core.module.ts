@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Clock, RandomBytes } from '@tessera/domain';
-import { KeyEncryption, Store, WrongPepperError, assertSchemaCurrent, migrate, openDatabase } from '@tessera/store';
+import { KeyEncryption, Store, WrongPepperError, assertSchemaCurrent, migrate, openDatabase, wrongPepperMessage } from '@tessera/store';
 import { connectRedis } from '@tessera/worker';
 import type { Redis } from 'ioredis';
 import { FAILURE_COUNTER, FailureThrottle } from './auth/failure-throttle.service';
@@ -11,7 +11,7 @@ import { InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './c
 import { OpenConnections } from './common/open-connections';
 import { CLOCK, CONFIG, HASHER, PEPPER, RANDOM, WEBHOOK_SECRETS } from './common/tokens';
 import type { Config } from './config/env';
-import { resolvePepper, wrongPepperMessage } from './crypto/pepper';
+import { pepperSource, resolvePepper } from './crypto/pepper';
 import { pooledRandomBytes } from './crypto/random';
 import { HmacSecretHasher } from './crypto/secret-hasher';
 import { EventWriter } from './events/event-writer.service';
@@ -50,7 +50,7 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.keys.init();
     } catch (error) {
-      throw error instanceof WrongPepperError ? new WrongPepperError(wrongPepperMessage(this.config)) : error;
+      throw error instanceof WrongPepperError ? new WrongPepperError(wrongPepperMessage('signing-key-encryption', pepperSource(this.config))) : error;
     }
   }
 

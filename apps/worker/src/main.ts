@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { KeyEncryption, Store, assertSchemaCurrent, openDatabase } from '@tessera/store';
+import { KeyEncryption, Store, assertPepperOpens, assertSchemaCurrent, openDatabase } from '@tessera/store';
 import pino from 'pino';
 import { randomBytes } from 'node:crypto';
 import { BullmqWorker } from './bullmq-worker';
@@ -17,13 +17,17 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = pino({ level: config.logLevel, redact: ['*.secret', '*.signingSecret', '*.password'] });
-  const encryption = new KeyEncryption(Buffer.from(config.pepper, 'utf8'), 'webhook-secret-encryption');
+  const pepper = Buffer.from(config.pepper, 'utf8');
+  const encryption = new KeyEncryption(pepper, 'webhook-secret-encryption');
   let store: Store | null = null;
   let worker: BullmqWorker;
   try {
     const orm = await openDatabase(config.database);
     store = new Store(orm);
     await assertSchemaCurrent(orm);
+    // A pepper other than the API's would only show when a webhook is due: refuse now, as the API
+    // and the CLI do (WrongPepperError). With nothing sealed in the database yet it cannot be told.
+    await assertPepperOpens(store, pepper, { kind: 'variable' });
     // BullMQ waits for an unreachable Redis for ever: check once that it answers (RedisUnavailableError).
     await (await connectRedis(config.redisUrl, {}, () => undefined)).quit();
     worker = new BullmqWorker(

@@ -1,4 +1,4 @@
-import { migrate, openDatabase } from '@tessera/store';
+import { KeyEncryption, Store, migrate, openDatabase } from '@tessera/store';
 import { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -136,6 +136,51 @@ describe('the worker process', () => {
       expect(worker.output()).toMatch(/Tessera worker could not start: The database schema is not up to date \(\d+ pending migration\(s\)\): run `tessera migrate` first\./);
     } finally {
       await admin(`DROP DATABASE IF EXISTS ${empty} WITH (FORCE)`);
+    }
+  });
+
+  it('exits with code 1 and names the pepper as the cause when what the database holds was sealed under another one', async () => {
+    const sealedDb = `${name}_sealed`;
+    const sealedUrl = new URL(databaseUrl);
+    sealedUrl.pathname = `/${sealedDb}`;
+    const otherPepper = randomBytes(32).toString('hex');
+    await admin(`CREATE DATABASE ${sealedDb}`);
+    const orm = await openDatabase({ dialect: 'postgresql', url: sealedUrl.toString() });
+    const store = new Store(orm);
+    /** Starts a worker with `withPepper` on this database and waits for it to exit by itself. */
+    const refusal = async (withPepper: string): Promise<string> => {
+      const worker = startWorker({ DATABASE_URL: sealedUrl.toString(), REDIS_URL: redisUrl, TESSERA_PEPPER: withPepper }, 15_000);
+      const { code, timedOut } = await worker.exited;
+      expect(timedOut, `the worker did not exit by itself:\n${worker.output()}`).toBe(false);
+      expect(code, worker.output()).toBe(1);
+      expect(worker.output()).not.toContain('Tessera worker started');
+      expect(worker.output()).not.toContain(pepper);
+      expect(worker.output()).not.toContain(otherPepper);
+      return worker.output();
+    };
+    try {
+      await migrate(orm);
+      // What an API process's first start leaves: a signing key sealed under the API's pepper.
+      const sealer = (purpose: 'signing-key-encryption' | 'webhook-secret-encryption') => new KeyEncryption(Buffer.from(pepper, 'utf8'), purpose);
+      await store.session().signingKeys.insert({ id: 'key_0000000000000000000001', alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'x' }, encryptedPrivateKey: sealer('signing-key-encryption').encrypt('{"d":"private"}'), createdAt: new Date(), retiredAt: null });
+      expect(await refusal(otherPepper)).toContain(
+        'Tessera worker could not start: The signing keys in the database were encrypted with another pepper than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.',
+      );
+      // Once a webhook contact exists, its signing secret is what the deliveries open: that is checked.
+      await store.session().channels.insert({ id: 'ch_1', api: 'shop', kind: 'webhook', target: 'https://hooks.example/tessera', encryptedSecret: sealer('webhook-secret-encryption').encrypt('whsec_x'), previousEncryptedSecret: null, previousSecretExpiresAt: null, createdAt: new Date() });
+      expect(await refusal(otherPepper)).toContain(
+        'Tessera worker could not start: The webhook signing secrets in the database were encrypted with another pepper than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.',
+      );
+      // The API's pepper opens them: the worker starts.
+      const worker = startWorker({ DATABASE_URL: sealedUrl.toString(), REDIS_URL: redisUrl, TESSERA_PEPPER: pepper, TESSERA_SCAN_INTERVAL_SECONDS: '3600' });
+      try {
+        await vi.waitFor(() => expect(worker.output()).toContain('Tessera worker started'), { timeout: 15_000, interval: 100 });
+      } finally {
+        expect(await worker.stop(), worker.output()).toBe(0);
+      }
+    } finally {
+      await store.close();
+      await admin(`DROP DATABASE IF EXISTS ${sealedDb} WITH (FORCE)`);
     }
   });
 

@@ -3,6 +3,7 @@ export * from './encryption';
 export * from './entities';
 export * from './mappers';
 export * from './orm-config';
+export * from './pepper';
 export * from './store';
 export * from './repositories/alert-channel.repository';
 export * from './repositories/api.repository';

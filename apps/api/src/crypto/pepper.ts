@@ -1,3 +1,4 @@
+import type { PepperSource } from '@tessera/store';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,16 +24,12 @@ export function resolvePepper(config: Config): Buffer {
 }
 
 /**
- * What to tell the user when the stored signing keys do not open with this process's pepper: the
- * database was made with another one. Names where the pepper came from (the variable, or the
- * embedded pepper file by its full path), never the pepper itself, which would then be in logs.
+ * Where this process's pepper came from, for `wrongPepperMessage` (@tessera/store): the variable,
+ * or the embedded pepper file by its full path; never the pepper itself.
  */
-export function wrongPepperMessage(config: Config): string {
-  const cause = 'The signing keys in the database were encrypted with another pepper';
+export function pepperSource(config: Config): PepperSource {
   const dir = dataDirectory(config);
-  // The same failure comes from a key row altered in the database: rarer, but the pepper is then right.
-  const altered = ' (If it is the right one, a signing key in the database was altered: restore the database from a backup.)';
   // Without TESSERA_PEPPER, an in-memory database holds only keys sealed under its own pepper.
-  if (config.pepper || !dir) return `${cause} than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.${altered}`;
-  return `${cause} than the one in ${resolve(dir, PEPPER_FILE)}: put back the pepper file the database was created with (from the backup of the data folder).${altered}`;
+  if (config.pepper || !dir) return { kind: 'variable' };
+  return { kind: 'file', path: resolve(dir, PEPPER_FILE) };
 }

@@ -14,6 +14,12 @@ export class AlertChannelRepository {
     return this.em.findOne(AlertChannelEntity, { api, id }, { disableIdentityMap: true });
   }
 
+  /** The sealed signing secret of any one webhook, or null when there is none (for checking the pepper). */
+  async anySealedSecret(): Promise<string | null> {
+    const channel = await this.em.findOne(AlertChannelEntity, { encryptedSecret: { $ne: null } }, { disableIdentityMap: true });
+    return channel?.encryptedSecret ?? null;
+  }
+
   async insert(row: AlertChannelRow): Promise<void> {
     await this.em.insert(AlertChannelEntity, row);
   }
