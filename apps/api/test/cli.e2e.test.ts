@@ -1,4 +1,5 @@
 import { decodeProtectedHeader } from 'jose';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ interface Run {
   readonly args: readonly string[];
   readonly result: CliResult;
 }
+
+const CLI = resolve(__dirname, '../bin/tessera.js');
 
 /** Commands whose output shows a new secret, once, by design. */
 const SHOWS_SECRET = new Set(['bootstrap', 'secrets add', 'secrets rotate', 'channels add', 'channels rotate-secret']);
@@ -38,6 +41,29 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     const result = await tessera(...args, '--json');
     expect(result.code, `tessera ${args.join(' ')}: ${result.stderr}`).toBe(0);
     return result.json<T>();
+  }
+
+  /**
+   * Runs a command whose output goes to a reader that closes the pipe after the first line, as
+   * `tessera … | head -1` does: the command's further writes then fail with EPIPE.
+   */
+  async function firstLineOnly(...args: string[]): Promise<{ code: number | null; firstLine: string; stderr: string }> {
+    return new Promise((resolveRun, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: server.cwd, env: { PATH: process.env.PATH ?? '', ...server.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) child.stdout.destroy();
+      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolveRun({ code, firstLine: stdout.split('\n')[0]!, stderr });
+      });
+    });
   }
 
   async function seed(clientId: string, clientSecret: string): Promise<{ status: number; token?: string }> {
@@ -401,6 +427,31 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     expect(lines.filter((line) => line.startsWith(`  id=${first.id}  `))).toHaveLength(1);
     expect(lines.at(-1)).toBe('scheduledDisableAt: 2099-01-01T00:00:00.000Z');
     expect((await seed(account.clientId, clientSecret!)).status).toBe(200);
+  });
+
+  it('ends quietly when the reader of its output closes the pipe early, as `| head -1` does', async () => {
+    // Far more output than a pipe holds (64 KiB), so that most of it is written after the reader
+    // is gone: a page of a hundred accounts with a hundred long scopes each, over 1 MB as text.
+    const admin = await ok('bootstrap', '--api', 'piped-api');
+    plaintexts.push(admin.clientSecret);
+    const token = (await seed(admin.clientId, admin.clientSecret)).token!;
+    for (let batch = 0; batch < 10; batch++) {
+      const created = await Promise.all(
+        Array.from({ length: 10 }, (_, n) => {
+          const scopes = Array.from({ length: 100 }, (_, i) => `scope-${i}:${'x'.repeat(110)}`);
+          return request(`${server.url}/apis/piped-api/service-accounts`, { token, json: { name: `piped ${batch}-${n}`, scopes } });
+        }),
+      );
+      expect(created.map((response) => response.status)).toEqual(Array(10).fill(201));
+    }
+    for (const args of [
+      ['accounts', 'list', '--api', 'piped-api'],
+      ['accounts', 'list', '--api', 'piped-api', '--json'],
+    ]) {
+      const result = await firstLineOnly(...args);
+      expect({ args: args.join(' '), code: result.code, stderr: result.stderr }).toEqual({ args: args.join(' '), code: 0, stderr: '' });
+      expect(result.firstLine).toMatch(args.includes('--json') ? /^\{$/ : /^id=sa_\S+ {2}clientId=tci_/);
+    }
   });
 
   it('parses every --json output, and prints secrets only when creating them', async () => {

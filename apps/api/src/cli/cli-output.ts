@@ -29,6 +29,21 @@ export class CliFailure extends Error {
 }
 
 /**
+ * Lets a reader stop early: `tessera … | head -1` closes the pipe after one line, and the writes
+ * that follow fail with EPIPE. Like other Unix tools the CLI then ends quietly, without a stack
+ * trace: the rest of its output is dropped, and its exit code is the command's own (every command
+ * has done its work before it prints the result). Any other error of the streams is thrown, as
+ * before.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
+/**
  * Prints a result: JSON with `--json`, else readable `key: value` lines or a table. A field that
  * is itself an object is printed as an indented block of `key: value` lines under `key:`, and a
  * list of objects as an indented table, one `key=value` line per item.

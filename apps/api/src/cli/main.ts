@@ -21,7 +21,7 @@ import { presentAccount, presentApi, presentCreatedSecret, presentSecret } from 
 import { SecretsService } from '../management/secrets.service';
 import { ServiceAccountsService } from '../management/service-accounts.service';
 import { SigningKeysService } from '../tokens/signing-keys.service';
-import { CliFailure, EXIT, print, printList } from './cli-output';
+import { CliFailure, EXIT, endQuietlyOnClosedPipe, print, printList } from './cli-output';
 
 /**
  * `tessera`: set-up and scripting against the database directly, through the same services and
@@ -425,6 +425,7 @@ function withoutWorker(config: Config): Config {
 }
 
 async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   let cached: Config | undefined;
   // The CLI never runs the reminder timers itself (`tessera reminders scan` runs one scan on demand).
   const program = buildProgram(() => (cached ??= withoutWorker(loadConfig())));
