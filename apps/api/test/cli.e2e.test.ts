@@ -575,6 +575,65 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
   });
 });
 
+// Commander refuses these before anything starts: no database is needed. Each command is still a
+// process that loads the CLI (1–3 s on a busy machine), and the first test runs eighteen.
+describe('tessera usage errors', { timeout: 180_000 }, () => {
+  let cwd: string;
+
+  beforeAll(() => {
+    cwd = mkdtempSync(join(tmpdir(), 'tessera-usage-'));
+  });
+
+  afterAll(() => {
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args, {}, cwd);
+
+  it('reports an unknown command or option, or a missing or invalid value, in one line with exit code 2, or with --json as the JSON error line', async () => {
+    const account = 'sa_00000000000000000000000000';
+    const cases = [
+      { args: ['accounts', 'list'], reason: "required option '--api <slug>' not specified", help: 'tessera accounts list' },
+      {
+        args: ['secrets', 'rotate', '--api', 'my-api', '--account', account, '--disable-others-after', 'yesterday'],
+        reason: "option '--disable-others-after <date>' argument 'yesterday' is invalid. expected an ISO-8601 date, e.g. 2027-01-31T00:00:00Z",
+        help: 'tessera secrets rotate',
+      },
+      { args: ['frobnicate'], reason: "unknown command 'frobnicate'", help: 'tessera' },
+      { args: ['acounts', 'list'], reason: "unknown command 'acounts' (Did you mean accounts?)", help: 'tessera' },
+      { args: ['secrets', 'frobnicate'], reason: "unknown command 'frobnicate'", help: 'tessera secrets' },
+      { args: ['accounts', 'create', '--api', 'my-api', '--name', 'x', '--frobnicate'], reason: "unknown option '--frobnicate'", help: 'tessera accounts create' },
+      { args: ['accounts', 'list', '--api'], reason: "option '--api <slug>' argument missing", help: 'tessera accounts list' },
+      { args: ['accounts', 'disable', '--api', 'my-api'], reason: "missing required argument 'accountId'", help: 'tessera accounts disable' },
+      {
+        args: ['channels', 'add', '--api', 'my-api', '--webhook', 'https://hooks.example/x', '--email', 'security@my-api.test'],
+        reason: "option '--webhook <url>' cannot be used with option '--email <address>'",
+        help: 'tessera channels add',
+      },
+    ];
+    for (const { args, reason, help } of cases) {
+      const where = args.join(' ');
+      const text = await cli(...args);
+      expect({ where, code: text.code, stdout: text.stdout, stderr: text.stderr }).toEqual({ where, code: 2, stdout: '', stderr: `tessera: ${reason}; see '${help} --help'\n` });
+      const asJson = await cli('--json', ...args);
+      expect({ where, code: asJson.code, stdout: asJson.stdout, stderr: asJson.stderr }).toEqual({
+        where,
+        code: 2,
+        stdout: '',
+        stderr: `${JSON.stringify({ error: { code: 'REQUEST.VALIDATION_FAILED', message: reason } })}\n`,
+      });
+    }
+  });
+
+  it('prints the help asked for with --help, and exits 0', async () => {
+    for (const args of [['--help'], ['accounts', 'list', '--help'], ['--json', 'secrets', 'rotate', '--help']]) {
+      const result = await cli(...args);
+      expect({ args: args.join(' '), code: result.code, stderr: result.stderr }).toEqual({ args: args.join(' '), code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/^Usage: tessera /);
+    }
+  });
+});
+
 describe('tessera --help and the README', () => {
   it('lists every command of the CLI in the README\'s Commands table', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tessera-help-'));

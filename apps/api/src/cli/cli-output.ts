@@ -11,12 +11,16 @@ export const EXIT = {
   CONFIG: 78,
 } as const;
 
-/** A failure the CLI reports and exits with. */
+/**
+ * A failure the CLI reports and exits with. `hint`, shown after the message in text only, says
+ * where to read more (`see 'tessera accounts list --help'`).
+ */
 export class CliFailure extends Error {
   constructor(
     readonly exitCode: number,
     message: string,
     readonly code?: string,
+    readonly hint?: string,
   ) {
     super(message);
   }

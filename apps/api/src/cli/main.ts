@@ -6,7 +6,7 @@ import { CreateAlertChannelRequest, IsoDateTime, ListServiceAccountsQuery, MAX_S
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
 import { WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { RedisUnavailableError } from '@tessera/worker';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import type { z } from 'zod';
 import { AppModule } from '../app.module';
@@ -120,9 +120,7 @@ function parsed<S extends z.ZodType>(schema: S, input: unknown, flags: Readonly<
 export function buildProgram(config: () => Config): Command {
   const program = new Command('tessera')
     .description('Tessera: service accounts, client secrets and tokens for machines')
-    .option('--json', 'print JSON')
-    .showHelpAfterError()
-    .exitOverride();
+    .option('--json', 'print JSON');
   const json = (): boolean => Boolean(program.opts<{ json?: boolean }>().json);
 
   program
@@ -417,7 +415,33 @@ export function buildProgram(config: () => Config): Command {
       print(json() ? { deleted: id } : `Deleted ${id}`, json());
     });
 
+  reportUsageErrors(program);
   return program;
+}
+
+/** What commander ends with when it showed help (asked for, or for a command given without its subcommand). */
+const HELP_SHOWN = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+/**
+ * Makes commander's parse errors (an unknown command or option, a missing or invalid value) failures
+ * like any other, reported by {@link main}: exit code 2 and `tessera: <reason>` with a hint at the
+ * help of the command concerned, or the `--json` error line; not commander's own message followed
+ * by the whole help. Set on every command, so that the hint names the one that refused the input.
+ */
+function reportUsageErrors(command: Command): void {
+  command.configureOutput({ outputError: () => {} }).exitOverride((error) => {
+    if (HELP_SHOWN.has(error.code)) throw error;
+    throw usageFailure(error, command);
+  });
+  for (const subcommand of command.commands) reportUsageErrors(subcommand);
+}
+
+function usageFailure(error: CommanderError, command: Command): CliFailure {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  // Commander's messages start with "error: "; a suggestion ("(Did you mean …?)") is on a line of its own.
+  const reason = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  return new CliFailure(EXIT.INVALID, reason, 'REQUEST.VALIDATION_FAILED', `see '${names.join(' ')} --help'`);
 }
 
 function withoutWorker(config: Config): Config {
@@ -433,14 +457,11 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return EXIT.OK;
   } catch (error) {
-    const asJson = argv.includes('--json');
-    if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && error.code.startsWith('commander.')) {
-      const exitCode = (error as { exitCode?: number }).exitCode ?? EXIT.INVALID;
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.OK : exitCode === 0 ? EXIT.OK : EXIT.INVALID;
-    }
+    // Help was shown; a usage error is a CliFailure by now (see reportUsageErrors).
+    if (error instanceof CommanderError) return EXIT.OK;
     const failure = cliFailureOf(error);
-    if (asJson) process.stderr.write(`${JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } })}\n`);
-    else process.stderr.write(`tessera: ${failure.message}\n`);
+    if (argv.includes('--json')) process.stderr.write(`${JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } })}\n`);
+    else process.stderr.write(`tessera: ${failure.message}${failure.hint ? `; ${failure.hint}` : ''}\n`);
     return failure.exitCode;
   }
 }
