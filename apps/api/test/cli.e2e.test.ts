@@ -191,6 +191,7 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
       ['secrets', 'list', '--api', 'my-api', '--account', unknown],
       ['secrets', 'disable', '--api', 'my-api', '--account', story.accountId!, 'sec_00000000000000000000000000'],
       ['accounts', 'disable', '--api', 'my-api', unknown],
+      ['accounts', 'update', '--api', 'my-api', '--account', unknown, '--name', 'someone'],
       ['accounts', 'delete', '--api', 'my-api', unknown],
       ['apis', 'show', 'no-such-api'],
     ];
@@ -212,6 +213,7 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
       ['accounts', 'create', '--api', 'nope', '--name', 'reader'],
       ['accounts', 'enable', '--api', 'nope', account],
       ['accounts', 'disable', '--api', 'nope', account],
+      ['accounts', 'update', '--api', 'nope', '--account', account, '--name', 'someone'],
       ['accounts', 'delete', '--api', 'nope', account],
       ['secrets', 'list', '--api', 'nope', '--account', account],
       ['secrets', 'add', '--api', 'nope', '--account', account],
@@ -297,6 +299,45 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (t
     expect((await ok('accounts', 'list', '--api', 'my-api', '--status', 'disabled')).items.map((a: { id: string }) => a.id)).toEqual([story.accountId]);
     expect(await ok('accounts', 'enable', '--api', 'my-api', story.accountId!)).toMatchObject({ id: story.accountId, status: 'enabled' });
     expect((await seed(story.clientId!, story.current!.clientSecret)).status).toBe(200);
+  });
+
+  it('updates an account as PATCH does: name, description and scopes, with the same rules, audit events and revocation', async () => {
+    const account = await ok('accounts', 'create', '--api', 'my-api', '--name', 'to-update', '--description', 'first', '--scopes', 'products:read,products:write');
+    const secret = await ok('secrets', 'add', '--api', 'my-api', '--account', account.id);
+    plaintexts.push(secret.clientSecret);
+    const before = (await seed(account.clientId, secret.clientSecret)).token!;
+
+    const renamed = await ok('accounts', 'update', '--api', 'my-api', '--account', account.id, '--name', 'updated', '--description', 'reads products');
+    expect(renamed).toMatchObject({ id: account.id, name: 'updated', description: 'reads products', scopes: ['products:read', 'products:write'], status: 'enabled' });
+    expect((await request(`${server.url}/apis/my-api/service-accounts/${account.id}`, { token: story.adminToken! })).body).toEqual(renamed);
+    // A new name or description leaves the tokens working; narrowed scopes stop them, on the server too.
+    expect(await products(before)).toBe(200);
+    const narrowed = await ok('accounts', 'update', '--api', 'my-api', '--account', account.id, '--scopes', 'products:read', '--description', '');
+    expect(narrowed).toMatchObject({ name: 'updated', description: '', scopes: ['products:read'] });
+    await vi.waitFor(async () => expect(await products(before)).toBe(401), { timeout: 2_000, interval: 100 });
+    expect(await products((await seed(account.clientId, secret.clientSecret)).token!)).toBe(200);
+    const text = await tessera('accounts', 'update', '--api', 'my-api', '--account', account.id, '--scopes', 'products:read products:write');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('scopes: products:read,products:write\n');
+
+    // The audit trail tells the CLI's changes as it tells the HTTP API's.
+    const events = await request(`${server.url}/apis/my-api/audit-events?type=account.updated&accountId=${account.id}`, { token: story.adminToken! });
+    expect(events.body.items.map((e: { actor: unknown; data: unknown }) => [e.actor, e.data])).toEqual([
+      [{ kind: 'cli' }, { changes: ['scopes'] }],
+      [{ kind: 'cli' }, { changes: ['description', 'scopes'] }],
+      [{ kind: 'cli' }, { changes: ['name', 'description'] }],
+    ]);
+
+    const refused = async (code: number, ...options: string[]) => {
+      const result = await tessera('accounts', 'update', '--api', 'my-api', '--account', account.id, ...options, '--json');
+      expect({ options, code: result.code, stdout: result.stdout }).toEqual({ options, code, stdout: '' });
+      return JSON.parse(result.stderr.trim().split('\n').at(-1)!).error as { code: string; message: string };
+    };
+    expect(await refused(2)).toEqual({ code: 'REQUEST.VALIDATION_FAILED', message: 'Give at least one of --name, --description or --scopes.' });
+    expect(await refused(2, '--name', ' ')).toEqual({ code: 'REQUEST.VALIDATION_FAILED', message: expect.stringMatching(/^--name: /) });
+    expect(await refused(2, '--scopes', 'products:read,products:read')).toEqual({ code: 'REQUEST.VALIDATION_FAILED', message: expect.stringMatching(/^--scopes: /) });
+    expect(await refused(4, '--name', 'READER')).toEqual({ code: 'ACCOUNT.NAME_TAKEN', message: expect.stringContaining('"READER"') });
+    expect(await ok('accounts', 'list', '--api', 'my-api', '--q', 'updated')).toMatchObject({ items: [{ id: account.id, name: 'updated', scopes: ['products:read', 'products:write'] }] });
   });
 
   it('shows and sets the API policy, as HTTP sees it', async () => {

@@ -2,7 +2,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { CreateAlertChannelRequest, IsoDateTime, ListServiceAccountsQuery, MAX_SIGNING_SECRET_OVERLAP_SECONDS, RotateAlertChannelSecretRequest, parseOrIssues } from '@tessera/contracts';
+import {
+  CreateAlertChannelRequest,
+  IsoDateTime,
+  ListServiceAccountsQuery,
+  MAX_SIGNING_SECRET_OVERLAP_SECONDS,
+  RotateAlertChannelSecretRequest,
+  UpdateServiceAccountRequest,
+  parseOrIssues,
+} from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
 import { WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { RedisUnavailableError } from '@tessera/worker';
@@ -235,6 +243,7 @@ export function buildProgram(config: () => Config): Command {
 
   const accounts = program.command('accounts').description('service accounts');
   const apiOption = () => new Option('--api <slug>', 'the API (tenant)').makeOptionMandatory();
+  const accountOption = () => new Option('--account <accountId>', 'the service account').makeOptionMandatory();
   accounts
     .command('list')
     .description('list the service accounts of an API')
@@ -263,6 +272,28 @@ export function buildProgram(config: () => Config): Command {
       const account = await withApi(config(), o.api, async (app) => unwrap(await app.get(ServiceAccountsService).create(o.api, o, CLI_CONTEXT)));
       print(presentAccount(account), json());
     });
+  accounts
+    .command('update')
+    .description("change a service account's name, description or scopes (only the options given); narrowing the scopes stops its current tokens")
+    .addOption(apiOption())
+    .addOption(accountOption())
+    .option('--name <name>', 'new account name')
+    .option('--description <text>', 'new description ("" clears it)')
+    .option('--scopes <scopes>', 'the scopes it is granted from now on, replacing the current ones, e.g. "products:read,products:write" ("" for none)', list)
+    .action(async (o: { api: string; account: string; name?: string; description?: string; scopes?: string[] }) => {
+      if (o.name === undefined && o.description === undefined && o.scopes === undefined) {
+        throw new CliFailure(EXIT.INVALID, 'Give at least one of --name, --description or --scopes.', 'REQUEST.VALIDATION_FAILED');
+      }
+      const { description, ...rest } = parsed(
+        UpdateServiceAccountRequest,
+        { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(o.scopes !== undefined ? { scopes: o.scopes } : {}) },
+        { name: '--name', description: '--description', scopes: '--scopes' },
+      );
+      // As PATCH /apis/:api/service-accounts/:id does: a cleared description is the empty one.
+      const patch = { ...rest, ...(description !== undefined ? { description: description ?? '' } : {}) };
+      const account = await withApi(config(), o.api, async (app) => unwrap(await app.get(ServiceAccountsService).update(o.api, o.account, patch, CLI_CONTEXT)));
+      print(presentAccount(account), json());
+    });
   for (const status of ['enable', 'disable'] as const) {
     accounts
       .command(status)
@@ -287,7 +318,6 @@ export function buildProgram(config: () => Config): Command {
     });
 
   const secrets = program.command('secrets').description('client secrets of a service account');
-  const accountOption = () => new Option('--account <accountId>', 'the service account').makeOptionMandatory();
   secrets
     .command('list')
     .description("list an account's secrets (hints only)")
