@@ -7,6 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, createPostgresDatabase, createSqliteDatabase, jtisOf, sql, type TestDatabase } from './support/databases';
 import { request } from './support/http';
@@ -325,6 +326,42 @@ describe('configuration errors', () => {
     expect(failed.code).toBe(1);
     expect(failed.output).toContain('Tessera could not start: ENOTDIR');
     expect(failed.output).not.toContain('"msg":""');
+  });
+
+  it('names the database and its URL, without the password, when PostgreSQL cannot be reached', async () => {
+    const port = await freePort();
+    const failed = await run({
+      DATABASE_URL: `postgres://tessera:s3cret-pass@127.0.0.1:${port}/tessera?password=s3cret-too`,
+      REDIS_URL: TEST_REDIS_URL,
+      TESSERA_PEPPER: randomBytes(32).toString('hex'),
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+    });
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain(`Tessera could not start: Could not connect to the database at postgres://tessera@127.0.0.1:${port}/tessera: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(failed.output).not.toContain('s3cret');
+    expect(failed.output).not.toContain('ExceptionHandler');
+  });
+
+  it('reports a PostgreSQL database that does not exist as such, at start and in `tessera migrate`, and never creates it', async () => {
+    const db = await createPostgresDatabase();
+    await db.drop();
+    const name = new URL(db.url).pathname.slice(1);
+    const missing = `Could not connect to the database at ${db.url}: database "${name}" does not exist. Tessera does not create databases: create it (createdb, or CREATE DATABASE in psql), then run \`tessera migrate\`.`;
+    try {
+      const started = await run(environmentFor(db, { HOST: '127.0.0.1', PORT: String(await freePort()) }));
+      expect(started.code).toBe(1);
+      expect(started.output).toContain(JSON.stringify(`Tessera could not start: ${missing}`)); // the whole message of a JSON log line
+      expect(started.output).not.toContain('pending migration');
+      const migrated = await runCli(['migrate'], environmentFor(db), db.dir);
+      expect(migrated.code).toBe(1);
+      expect(migrated.stderr).toContain(`tessera: ${missing}`);
+      const client = new Client({ connectionString: db.url });
+      await expect(client.connect()).rejects.toMatchObject({ code: '3D000' });
+      await client.end().catch(() => undefined);
+    } finally {
+      await db.drop(); // had it been created after all
+    }
   });
 
   it('names Redis and its URL, without the password, when Redis cannot be reached', async () => {

@@ -123,6 +123,16 @@ describe('the worker process', () => {
     expect(worker.output()).not.toContain('s3cret-pass');
   });
 
+  it('exits with code 1, naming the database and its URL without the password, when PostgreSQL cannot be reached', async () => {
+    const port = await closedPort();
+    const worker = startWorker({ DATABASE_URL: `postgres://tessera:s3cret-pass@127.0.0.1:${port}/tessera`, REDIS_URL: redisUrl, TESSERA_PEPPER: pepper }, 15_000);
+    const { code, timedOut } = await worker.exited;
+    expect(timedOut, `the worker did not exit by itself:\n${worker.output()}`).toBe(false);
+    expect(code).toBe(1);
+    expect(worker.output()).toContain(`Tessera worker could not start: Could not connect to the database at postgres://tessera@127.0.0.1:${port}/tessera: connect ECONNREFUSED`);
+    expect(worker.output()).not.toContain('s3cret-pass');
+  });
+
   it('exits with code 1 and names the fix when the database schema is not up to date', async () => {
     const empty = `${name}_empty`;
     const emptyUrl = new URL(databaseUrl);

@@ -26,3 +26,19 @@ export function parseDatabaseUrl(value: string): DatabaseTarget | { readonly err
   }
   return { error: 'DATABASE_URL must be sqlite:PATH or postgres://user@host:port/database' };
 }
+
+/**
+ * A database as it may appear in a message or a log line: `sqlite:PATH`, or the PostgreSQL URL
+ * without its password (in the user part or as a query parameter such as `?password=`).
+ */
+export function databaseUrlForLogs(target: DatabaseTarget): string {
+  if (target.dialect === 'sqlite') return `sqlite:${target.path}`;
+  try {
+    const parsed = new URL(target.url);
+    parsed.password = '';
+    for (const name of [...parsed.searchParams.keys()]) if (/pass/i.test(name)) parsed.searchParams.delete(name);
+    return parsed.toString();
+  } catch {
+    return '(an invalid DATABASE_URL)';
+  }
+}

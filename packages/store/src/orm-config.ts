@@ -4,7 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DatabaseTarget } from './database-url';
+import { databaseUrlForLogs, type DatabaseTarget } from './database-url';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -23,6 +23,9 @@ export function ormOptions(target: DatabaseTarget): Options {
       silent: true,
     },
     allowGlobalContext: false,
+    // A database that does not exist is reported (DatabaseUnavailableError), never created: a
+    // mistyped DATABASE_URL must not leave a new database behind, nor start a process on it.
+    ensureDatabase: false,
     debug: false,
     forceUtcTimezone: true,
   } satisfies Partial<Options>;
@@ -33,20 +36,57 @@ export function ormOptions(target: DatabaseTarget): Options {
 }
 
 /**
- * Opens the database and applies connection settings. A new SQLite file (and a folder created
- * for it) is readable by its owner only: it holds secret hashes and the encrypted signing keys.
+ * The database could not be opened when a process started: the server cannot be reached, refused
+ * the login, or has no database of that name. The message names the database without its password.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(target: DatabaseTarget, cause: unknown) {
+    super(`Could not ${target.dialect === 'sqlite' ? 'open' : 'connect to'} the database at ${databaseUrlForLogs(target)}: ${reasonOf(cause)}`, { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** PostgreSQL's SQLSTATE for a connection to a database that does not exist. */
+const INVALID_CATALOG_NAME = '3D000';
+
+/** Why the database could not be opened, in one line, with the fix when there is one to give. */
+function reasonOf(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  if ((cause as { code?: unknown }).code === INVALID_CATALOG_NAME) {
+    return `${cause.message}. Tessera does not create databases: create it (createdb, or CREATE DATABASE in psql), then run \`tessera migrate\`.`;
+  }
+  // Node reports a host name that resolves to several addresses (localhost: ::1 and 127.0.0.1),
+  // all refused, as an AggregateError without a message of its own.
+  if (cause.message === '' && cause instanceof AggregateError) return cause.errors.map((error) => (error instanceof Error ? error.message : String(error))).join('; ');
+  return cause.message || ((cause as { code?: unknown }).code as string | undefined) || cause.name;
+}
+
+/**
+ * Opens the database, checks that it answers, and applies connection settings. A failure is
+ * reported as {@link DatabaseUnavailableError}, naming the database. A new SQLite file (and a
+ * folder created for it) is readable by its owner only: it holds secret hashes and the encrypted
+ * signing keys.
  */
 export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
-  if (target.dialect === 'sqlite' && target.path !== ':memory:') {
-    mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
-    try {
-      // An empty file is an empty database; SQLite gives its -wal and -shm files the same mode.
-      closeSync(openSync(target.path, 'wx', 0o600));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  let orm: MikroORM | undefined;
+  try {
+    if (target.dialect === 'sqlite' && target.path !== ':memory:') {
+      mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
+      try {
+        // An empty file is an empty database; SQLite gives its -wal and -shm files the same mode.
+        closeSync(openSync(target.path, 'wx', 0o600));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
     }
+    orm = await MikroORM.init(ormOptions(target));
+    // MikroORM only logs (when debugging) that it could not connect: ask, and stop here if not.
+    const check = await orm.checkConnection();
+    if (!check.ok) throw check.error ?? new Error(check.reason);
+  } catch (error) {
+    await orm?.close(true).catch(() => undefined);
+    throw new DatabaseUnavailableError(target, error);
   }
-  const orm = await MikroORM.init(ormOptions(target));
   if (target.dialect === 'sqlite') {
     const connection = orm.em.getConnection();
     // WAL lets the CLI and the server use one file at once; the busy timeout waits out short locks.
