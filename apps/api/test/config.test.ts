@@ -33,6 +33,26 @@ describe('configuration from the environment', () => {
     for (const name of ['PORT', 'REDIS_URL', 'LOG_LEVEL']) expect(message).toContain(name);
   });
 
+  it('says in plain words what a numeric variable must be, and what it got', () => {
+    const problem = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (caught) {
+        return (caught as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problem({ PORT: 'abc' })).toEqual(['PORT: must be a whole number from 0 to 65535, got "abc"']);
+    expect(problem({ PORT: '1.5' })).toEqual(['PORT: must be a whole number from 0 to 65535, got "1.5"']);
+    expect(problem({ PORT: '70000' })).toEqual(['PORT: must be a whole number from 0 to 65535, got "70000"']);
+    expect(problem({ TESSERA_THROTTLE_PER_CLIENT: '0' })).toEqual(['TESSERA_THROTTLE_PER_CLIENT: must be a whole number of at least 1, got "0"']);
+    expect(problem({ TESSERA_THROTTLE_PER_ADDRESS: '-5' })).toEqual(['TESSERA_THROTTLE_PER_ADDRESS: must be a whole number of at least 1, got "-5"']);
+    expect(problem({ TESSERA_THROTTLE_WINDOW_SECONDS: '1m' })).toEqual(['TESSERA_THROTTLE_WINDOW_SECONDS: must be a whole number of at least 1, got "1m"']);
+    expect(problem({ TESSERA_SCAN_INTERVAL_SECONDS: '86401' })).toEqual(['TESSERA_SCAN_INTERVAL_SECONDS: must be a whole number from 1 to 86400, got "86401"']);
+    expect(loadConfig({ PORT: ' 8080 ', TESSERA_THROTTLE_PER_CLIENT: '5', TESSERA_SCAN_INTERVAL_SECONDS: '86400' })).toMatchObject({ port: 8080, throttle: { perClient: 5 }, alerts: { scanIntervalSeconds: 86_400 } });
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+  });
+
   it('takes the database number from REDIS_URL, and refuses a URL whose parts it could not honour', () => {
     expect(loadConfig({ REDIS_URL: 'rediss://alice:secret@cache.internal:6380/7' }).redisUrl).toBe('rediss://alice:secret@cache.internal:6380/7');
     expect(() => loadConfig({ REDIS_URL: 'redis://cache.internal:6379/seven' })).toThrow(/REDIS_URL: the path must be a database number/);

@@ -317,7 +317,7 @@ describe('configuration errors', () => {
     expect(noPepper.output).toContain('TESSERA_PEPPER');
     const port = await run({ PORT: 'eighty' });
     expect(port.code).toBe(78);
-    expect(port.output).toContain('PORT');
+    expect(port.output).toContain('Invalid configuration:\n  - PORT: must be a whole number from 0 to 65535, got "eighty"\n');
   });
 
   it('says why it could not start, in every line it logs', async () => {

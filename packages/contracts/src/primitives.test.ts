@@ -10,6 +10,7 @@ import {
   ServiceAccountId,
   joinScope,
   splitScope,
+  wholeNumberVariable,
 } from './primitives';
 
 describe('prefixed ids', () => {
@@ -71,5 +72,19 @@ describe('scopes', () => {
     expect(splitScope('a b')).toEqual(['a', 'b']);
     expect(joinScope(['a', 'b', 'a'])).toBe('a b');
     expect(joinScope([])).toBe('');
+  });
+});
+
+describe('wholeNumberVariable', () => {
+  const port = wholeNumberVariable(0, 65535);
+  it.each([['0', 0], ['3000', 3000], [' 8080 ', 8080], ['65535', 65535]])('accepts %j', (given, value) => {
+    expect(port.parse(given)).toBe(value);
+  });
+  it.each(['abc', '1.5', '-1', '65536', '1e3', '0x10', '', `${'9'.repeat(20)}`])('refuses %j in plain words, naming the value', (given) => {
+    const result = port.safeParse(given);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([`must be a whole number from 0 to 65535, got ${JSON.stringify(given)}`]);
+  });
+  it('says "at least" without an upper bound, and shortens a long value', () => {
+    expect(wholeNumberVariable(1).safeParse('x'.repeat(50)).error?.issues[0]?.message).toBe(`must be a whole number of at least 1, got "${'x'.repeat(40)}…"`);
   });
 });

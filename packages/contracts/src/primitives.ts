@@ -98,6 +98,24 @@ export function parseEnvironment<S extends z.ZodType>(
   return { ok: true, value: parsed.data };
 }
 
+/**
+ * A whole-number environment variable from `min` to `max` (no upper bound without `max`), in
+ * decimal digits (spaces around them are ignored). Anything else gets one plain message naming the
+ * range and the value given — `must be a whole number from 0 to 65535, got "abc"` — where zod's
+ * own would say "Invalid input: expected number, received NaN" or "expected int, received number".
+ */
+export function wholeNumberVariable(min: number, max?: number) {
+  const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+  return z.string().transform((raw, ctx) => {
+    const digits = raw.trim();
+    const value = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+    if (Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max)) return value;
+    const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+    ctx.addIssue({ code: 'custom', message: `must be a whole number ${range}, got ${JSON.stringify(shown)}` });
+    return z.NEVER;
+  });
+}
+
 /** Whether `value` can name an API ({@link ApiSlug} without the error messages; cheap enough for every request). */
 export function isApiSlug(value: unknown): value is ApiSlug {
   return typeof value === 'string' && API_SLUG_PATTERN.test(value) && !RESERVED.has(value);

@@ -1,4 +1,4 @@
-import { parseEnvironment } from '@tessera/contracts';
+import { parseEnvironment, wholeNumberVariable } from '@tessera/contracts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { RedisUrl } from '@tessera/worker';
 import { isIP } from 'node:net';
@@ -38,7 +38,7 @@ export interface Config {
 }
 
 const Env = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: wholeNumberVariable(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
   REDIS_URL: RedisUrl.optional(),
@@ -58,12 +58,12 @@ const Env = z.object({
       }
     })
     .default('false'),
-  TESSERA_THROTTLE_PER_CLIENT: z.coerce.number().int().min(1).default(10),
-  TESSERA_THROTTLE_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
-  TESSERA_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  TESSERA_THROTTLE_PER_CLIENT: wholeNumberVariable(1).default(10),
+  TESSERA_THROTTLE_PER_ADDRESS: wholeNumberVariable(1).default(100),
+  TESSERA_THROTTLE_WINDOW_SECONDS: wholeNumberVariable(1).default(60),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
-  TESSERA_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  TESSERA_SCAN_INTERVAL_SECONDS: wholeNumberVariable(1, 86_400).default(60),
   TESSERA_EMBEDDED_WORKER: z.enum(['true', 'false']).optional(),
   TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
 });

@@ -1,4 +1,4 @@
-import { parseEnvironment } from '@tessera/contracts';
+import { parseEnvironment, wholeNumberVariable } from '@tessera/contracts';
 import { parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { z } from 'zod';
 import { RedisUrl } from '../redis-connection';
@@ -26,7 +26,7 @@ const Env = z.object({
   TESSERA_PEPPER: required("the API processes' pepper, at least 32 characters").min(32, 'must be the API processes\' pepper (at least 32 characters)'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
-  TESSERA_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  TESSERA_SCAN_INTERVAL_SECONDS: wholeNumberVariable(1, 86_400).default(60),
   TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
