@@ -356,6 +356,9 @@ describe('configuration errors', () => {
       const migrated = await runCli(['migrate'], environmentFor(db), db.dir);
       expect(migrated.code).toBe(1);
       expect(migrated.stderr).toContain(`tessera: ${missing}`);
+      const asJson = await runCli(['migrate', '--json'], environmentFor(db), db.dir);
+      expect(asJson.code).toBe(1);
+      expect(JSON.parse(asJson.stderr.trim().split('\n').at(-1)!)).toEqual({ error: { code: 'DATABASE.UNAVAILABLE', message: missing } });
       const client = new Client({ connectionString: db.url });
       await expect(client.connect()).rejects.toMatchObject({ code: '3D000' });
       await client.end().catch(() => undefined);

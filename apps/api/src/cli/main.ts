@@ -12,7 +12,7 @@ import {
   parseOrIssues,
 } from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
-import { WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
+import { DatabaseUnavailableError, WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
 import { RedisUnavailableError } from '@tessera/worker';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
@@ -500,6 +500,7 @@ async function main(argv: string[]): Promise<number> {
 function cliFailureOf(error: unknown): CliFailure {
   if (error instanceof CliFailure) return error;
   if (error instanceof ConfigError) return new CliFailure(EXIT.CONFIG, error.message, 'CONFIG.INVALID');
+  if (error instanceof DatabaseUnavailableError) return new CliFailure(EXIT.INTERNAL, error.message, 'DATABASE.UNAVAILABLE');
   if (error instanceof RedisUnavailableError) return new CliFailure(EXIT.INTERNAL, error.message, 'REDIS.UNAVAILABLE');
   if (error instanceof WrongPepperError) return new CliFailure(EXIT.INTERNAL, error.message, 'PEPPER.MISMATCH');
   return new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
