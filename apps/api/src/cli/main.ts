@@ -69,11 +69,11 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Paramete
  * zone, and `new Date` alone rolls a day that does not exist (30 February) into the next month.
  */
 function date(value: string): Date {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  if (!IsoDateTime.safeParse(dateOnly ? `${value}T00:00:00Z` : value).success) {
+  const dateTime = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  if (!IsoDateTime.safeParse(dateTime).success) {
     throw new InvalidArgumentError('expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date (midnight UTC)');
   }
-  return new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  return new Date(dateTime);
 }
 
 function integer(value: string): number {
