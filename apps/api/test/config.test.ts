@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/env';
 
+/** The problems loadConfig names for `env`, one per line; none when it accepts it. */
+function problem(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (caught) {
+    return (caught as ConfigError).problems;
+  }
+  return [];
+}
+
 describe('configuration from the environment', () => {
   it('uses the defaults with nothing set: embedded SQLite on port 3000', () => {
     const config = loadConfig({});
@@ -34,14 +44,6 @@ describe('configuration from the environment', () => {
   });
 
   it('says in plain words what a numeric variable must be, and what it got', () => {
-    const problem = (env: Record<string, string>) => {
-      try {
-        loadConfig(env);
-      } catch (caught) {
-        return (caught as ConfigError).problems;
-      }
-      return [];
-    };
     expect(problem({ PORT: 'abc' })).toEqual(['PORT: must be a whole number from 0 to 65535, got "abc"']);
     expect(problem({ PORT: '1.5' })).toEqual(['PORT: must be a whole number from 0 to 65535, got "1.5"']);
     expect(problem({ PORT: '70000' })).toEqual(['PORT: must be a whole number from 0 to 65535, got "70000"']);
@@ -51,6 +53,12 @@ describe('configuration from the environment', () => {
     expect(problem({ TESSERA_SCAN_INTERVAL_SECONDS: '86401' })).toEqual(['TESSERA_SCAN_INTERVAL_SECONDS: must be a whole number from 1 to 86400, got "86401"']);
     expect(loadConfig({ PORT: ' 8080 ', TESSERA_THROTTLE_PER_CLIENT: '5', TESSERA_SCAN_INTERVAL_SECONDS: '86400' })).toMatchObject({ port: 8080, throttle: { perClient: 5 }, alerts: { scanIntervalSeconds: 86_400 } });
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
+  });
+
+  it('names the accepted values of a switch, the log level and the database URL, and what it got', () => {
+    expect(problem({ TESSERA_EMBEDDED_WORKER: 'yes' })).toEqual(['TESSERA_EMBEDDED_WORKER: must be true or false, got "yes"']);
+    expect(problem({ LOG_LEVEL: 'loud' })).toEqual(['LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace or silent, got "loud"']);
+    expect(problem({ DATABASE_URL: 'mysql://db/tessera' })).toEqual(['DATABASE_URL: must be sqlite:PATH or postgres://user@host:port/database']);
   });
 
   it('takes the database number from REDIS_URL, and refuses a URL whose parts it could not honour', () => {

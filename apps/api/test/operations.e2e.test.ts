@@ -311,7 +311,7 @@ describe('configuration errors', () => {
   it('refuses to start with a clear message naming the variable', async () => {
     const bad = await run({ DATABASE_URL: 'mysql://localhost/x' });
     expect(bad.code).toBe(78);
-    expect(bad.output).toContain('DATABASE_URL must be sqlite:PATH or postgres://');
+    expect(bad.output).toContain('DATABASE_URL: must be sqlite:PATH or postgres://');
     const noPepper = await run({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
     expect(noPepper.code).toBe(78);
     expect(noPepper.output).toContain('TESSERA_PEPPER');

@@ -8,6 +8,7 @@ import {
   ScopeString,
   SecretId,
   ServiceAccountId,
+  choiceVariable,
   joinScope,
   splitScope,
   wholeNumberVariable,
@@ -86,5 +87,19 @@ describe('wholeNumberVariable', () => {
   });
   it('says "at least" without an upper bound, and shortens a long value', () => {
     expect(wholeNumberVariable(1).safeParse('x'.repeat(50)).error?.issues[0]?.message).toBe(`must be a whole number of at least 1, got "${'x'.repeat(40)}…"`);
+  });
+});
+
+describe('choiceVariable', () => {
+  it('accepts its values only', () => {
+    expect(choiceVariable(['true', 'false']).parse('false')).toBe('false');
+    expect(choiceVariable(['true', 'false']).safeParse('TRUE').success).toBe(false);
+  });
+  it.each([
+    [['true', 'false'] as const, 'yes', 'must be true or false, got "yes"'],
+    [['warn', 'info', 'debug'] as const, 'loud', 'must be one of warn, info or debug, got "loud"'],
+    [['on'] as const, 'x'.repeat(50), `must be on, got "${'x'.repeat(40)}…"`],
+  ])('refuses in plain words, naming the value: %j', (values, given, message) => {
+    expect(choiceVariable(values).safeParse(given).error?.issues.map((issue) => issue.message)).toEqual([message]);
   });
 });

@@ -110,10 +110,31 @@ export function wholeNumberVariable(min: number, max?: number) {
     const digits = raw.trim();
     const value = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
     if (Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max)) return value;
-    const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
-    ctx.addIssue({ code: 'custom', message: `must be a whole number ${range}, got ${JSON.stringify(shown)}` });
+    ctx.addIssue({ code: 'custom', message: `must be a whole number ${range}, got ${JSON.stringify(shortened(raw))}` });
     return z.NEVER;
   });
+}
+
+/**
+ * An environment variable that takes one of `values`. Anything else gets one plain message listing
+ * them and the value given — `must be true or false, got "yes"` — where zod's own would say
+ * `Invalid option: expected one of "true"|"false"`.
+ */
+export function choiceVariable<const T extends readonly [string, ...string[]]>(values: T) {
+  const last = values[values.length - 1];
+  const listed = values.length === 1 ? last : `${values.length > 2 ? 'one of ' : ''}${values.slice(0, -1).join(', ')} or ${last}`;
+  return z.enum(values, { error: (issue) => `must be ${listed}, got ${JSON.stringify(shortened(String(issue.input)))}` });
+}
+
+/** `true` or `false`, the one spelling of a switch in Tessera's environment. */
+export const SwitchVariable = choiceVariable(['true', 'false']);
+
+/** `LOG_LEVEL` of the API and the worker: pino's levels. */
+export const LogLevelVariable = choiceVariable(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** A value given in the environment as a message shows it: at most 40 characters. */
+function shortened(raw: string): string {
+  return raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
 }
 
 /** Whether `value` can name an API ({@link ApiSlug} without the error messages; cheap enough for every request). */

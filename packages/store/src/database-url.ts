@@ -8,23 +8,24 @@ export const DEFAULT_DATABASE_URL = 'sqlite:./data/tessera.sqlite';
 
 /**
  * Parses `sqlite:PATH` (`sqlite::memory:` for an in-memory database) or `postgres://…` /
- * `postgresql://…`. Returns an error message naming the accepted forms for anything else.
+ * `postgresql://…`. Returns an error message naming the accepted forms for anything else, to follow the variable's
+ * name (`DATABASE_URL: …`).
  */
 export function parseDatabaseUrl(value: string): DatabaseTarget | { readonly error: string } {
   if (value.startsWith('sqlite:')) {
     const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path.length === 0) return { error: 'DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/tessera.sqlite' };
+    if (path.length === 0) return { error: '"sqlite:" needs a file path, e.g. sqlite:./data/tessera.sqlite' };
     return { dialect: 'sqlite', path };
   }
   if (/^postgres(ql)?:\/\//.test(value)) {
     try {
       new URL(value);
     } catch {
-      return { error: 'DATABASE_URL is not a valid postgres:// URL' };
+      return { error: 'is not a valid postgres:// URL' };
     }
     return { dialect: 'postgresql', url: value };
   }
-  return { error: 'DATABASE_URL must be sqlite:PATH or postgres://user@host:port/database' };
+  return { error: 'must be sqlite:PATH or postgres://user@host:port/database' };
 }
 
 /**

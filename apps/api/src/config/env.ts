@@ -1,4 +1,4 @@
-import { parseEnvironment, wholeNumberVariable } from '@tessera/contracts';
+import { LogLevelVariable, SwitchVariable, parseEnvironment, wholeNumberVariable } from '@tessera/contracts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { RedisUrl } from '@tessera/worker';
 import { isIP } from 'node:net';
@@ -44,8 +44,8 @@ const Env = z.object({
   REDIS_URL: RedisUrl.optional(),
   TESSERA_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   TESSERA_PEPPER: z.string().min(32, 'must be at least 32 characters of random key material').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TESSERA_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
+  LOG_LEVEL: LogLevelVariable.default('info'),
+  TESSERA_MIGRATE_ON_START: SwitchVariable.optional(),
   TESSERA_TRUST_PROXY: z
     .string()
     .superRefine((v, ctx) => {
@@ -64,8 +64,8 @@ const Env = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
   TESSERA_SCAN_INTERVAL_SECONDS: wholeNumberVariable(1, 86_400).default(60),
-  TESSERA_EMBEDDED_WORKER: z.enum(['true', 'false']).optional(),
-  TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
+  TESSERA_EMBEDDED_WORKER: SwitchVariable.optional(),
+  TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: SwitchVariable.default('false'),
 });
 
 function isAddressOrCidr(value: string): boolean {

@@ -1,4 +1,4 @@
-import { parseEnvironment, wholeNumberVariable } from '@tessera/contracts';
+import { LogLevelVariable, SwitchVariable, parseEnvironment, wholeNumberVariable } from '@tessera/contracts';
 import { parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { z } from 'zod';
 import { RedisUrl } from '../redis-connection';
@@ -27,8 +27,8 @@ const Env = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   TESSERA_MAIL_FROM: z.string().min(3).default('Tessera <tessera@localhost>'),
   TESSERA_SCAN_INTERVAL_SECONDS: wholeNumberVariable(1, 86_400).default(60),
-  TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TESSERA_WEBHOOK_ALLOW_PRIVATE_NETWORKS: SwitchVariable.default('false'),
+  LOG_LEVEL: LogLevelVariable.default('info'),
 });
 
 /** Validates the environment; throws an Error naming every problem. */
