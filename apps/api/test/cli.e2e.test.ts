@@ -631,6 +631,26 @@ describe('tessera usage errors', { timeout: 180_000 }, () => {
 
   const cli = (...args: string[]): Promise<CliResult> => runCli(args, {}, cwd);
 
+  /** Runs a refused command line that has --json: exit code 2, and only the JSON error line. */
+  async function expectRefusedAsJson(args: readonly string[], reason: string): Promise<void> {
+    const where = args.join(' ');
+    const result = await cli(...args);
+    expect({ where, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      where,
+      code: 2,
+      stdout: '',
+      stderr: `${JSON.stringify({ error: { code: 'REQUEST.VALIDATION_FAILED', message: reason } })}\n`,
+    });
+  }
+
+  /** Runs a refused command line as it is (one line with a hint at `help`'s --help), then with --json first. */
+  async function expectRefused(args: readonly string[], reason: string, help: string): Promise<void> {
+    const where = args.join(' ');
+    const text = await cli(...args);
+    expect({ where, code: text.code, stdout: text.stdout, stderr: text.stderr }).toEqual({ where, code: 2, stdout: '', stderr: `tessera: ${reason}; see '${help} --help'\n` });
+    await expectRefusedAsJson(['--json', ...args], reason);
+  }
+
   it('reports an unknown command or option, or a missing or invalid value, in one line with exit code 2, or with --json as the JSON error line', async () => {
     const account = 'sa_00000000000000000000000000';
     const cases = [
@@ -652,22 +672,43 @@ describe('tessera usage errors', { timeout: 180_000 }, () => {
         help: 'tessera channels add',
       },
     ];
-    for (const { args, reason, help } of cases) {
-      const where = args.join(' ');
-      const text = await cli(...args);
-      expect({ where, code: text.code, stdout: text.stdout, stderr: text.stderr }).toEqual({ where, code: 2, stdout: '', stderr: `tessera: ${reason}; see '${help} --help'\n` });
-      const asJson = await cli('--json', ...args);
-      expect({ where, code: asJson.code, stdout: asJson.stdout, stderr: asJson.stderr }).toEqual({
-        where,
-        code: 2,
-        stdout: '',
-        stderr: `${JSON.stringify({ error: { code: 'REQUEST.VALIDATION_FAILED', message: reason } })}\n`,
-      });
-    }
+    for (const { args, reason, help } of cases) await expectRefused(args, reason, help);
   });
 
-  it('prints the help asked for with --help, and exits 0', async () => {
-    for (const args of [['--help'], ['accounts', 'list', '--help'], ['--json', 'secrets', 'rotate', '--help']]) {
+  it('refuses no command, or a command group without its subcommand, with exit code 2, naming the subcommands it takes', async () => {
+    const groups = [
+      { args: [], reason: 'missing command: expected one of migrate, bootstrap, keys, reminders, apis, accounts, secrets, channels', help: 'tessera' },
+      { args: ['accounts'], reason: "missing subcommand for 'accounts': expected one of list, create, update, enable, disable, delete", help: 'tessera accounts' },
+      { args: ['secrets'], reason: "missing subcommand for 'secrets': expected one of list, add, rotate, enable, disable, delete", help: 'tessera secrets' },
+      { args: ['keys'], reason: "missing subcommand for 'keys': expected one of rotate, list", help: 'tessera keys' },
+      { args: ['apis'], reason: "missing subcommand for 'apis': expected one of show, set", help: 'tessera apis' },
+      { args: ['channels'], reason: "missing subcommand for 'channels': expected one of list, add, rotate-secret, delete", help: 'tessera channels' },
+      { args: ['reminders'], reason: "missing subcommand for 'reminders': expected scan", help: 'tessera reminders' },
+      { args: ['help', 'frobnicate'], reason: "unknown command 'frobnicate'", help: 'tessera' },
+    ];
+    for (const { args, reason, help } of groups) await expectRefused(args, reason, help);
+    // --json counts after the group's name too.
+    await expectRefusedAsJson(['accounts', '--json'], groups[1]!.reason);
+    await expectRefusedAsJson(['reminders', '--json'], groups[6]!.reason);
+  });
+
+  it('refuses an argument too many with exit code 2', async () => {
+    const account = 'sa_00000000000000000000000000';
+    const cases = [
+      { args: ['keys', 'list', 'extra'], reason: "too many arguments for 'list'. Expected 0 arguments but got 1", help: 'tessera keys list' },
+      { args: ['accounts', 'list', '--api', 'my-api', 'extra'], reason: "too many arguments for 'list'. Expected 0 arguments but got 1", help: 'tessera accounts list' },
+      {
+        args: ['secrets', 'disable', '--api', 'my-api', '--account', account, 'sec_00000000000000000000000000', 'junk'],
+        reason: "too many arguments for 'disable'. Expected 1 argument but got 2",
+        help: 'tessera secrets disable',
+      },
+    ];
+    for (const { args, reason, help } of cases) await expectRefused(args, reason, help);
+    await expectRefusedAsJson(['secrets', 'list', '--api', 'my-api', '--account', account, 'junk', '--json'], "too many arguments for 'list'. Expected 0 arguments but got 1");
+  });
+
+  it('prints the help asked for with --help, -h or help, and exits 0', async () => {
+    for (const args of [['--help'], ['help'], ['accounts', 'list', '--help'], ['--json', 'secrets', 'rotate', '--help'], ['accounts', '-h'], ['--json', 'help', 'accounts'], ['keys', 'help']]) {
       const result = await cli(...args);
       expect({ args: args.join(' '), code: result.code, stderr: result.stderr }).toEqual({ args: args.join(' '), code: 0, stderr: '' });
       expect(result.stdout).toMatch(/^Usage: tessera /);

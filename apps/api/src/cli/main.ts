@@ -449,28 +449,44 @@ export function buildProgram(config: () => Config): Command {
   return program;
 }
 
-/** What commander ends with when it showed help (asked for, or for a command given without its subcommand). */
+/** What commander ends with when it showed the help asked for (`--help`, `-h`, `help`). */
 const HELP_SHOWN = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
 /**
- * Makes commander's parse errors (an unknown command or option, a missing or invalid value) failures
- * like any other, reported by {@link main}: exit code 2 and `tessera: <reason>` with a hint at the
- * help of the command concerned, or the `--json` error line; not commander's own message followed
- * by the whole help. Set on every command, so that the hint names the one that refused the input.
+ * Makes commander's parse errors (an unknown command or option, a missing or invalid value, an
+ * argument too many, a command group without its subcommand) failures like any other, reported by
+ * {@link main}: exit code 2 and `tessera: <reason>` with a hint at the help of the command
+ * concerned, or the `--json` error line; not commander's own message or the whole help. Set on
+ * every command, so that the hint names the one that refused the input.
  */
 function reportUsageErrors(command: Command): void {
-  command.configureOutput({ outputError: () => {} }).exitOverride((error) => {
-    if (HELP_SHOWN.has(error.code)) throw error;
-    throw usageFailure(error, command);
-  });
+  // Commander writes to standard error only its error messages and the help it shows for a missing
+  // subcommand; both are reported as a usage failure instead.
+  command
+    .allowExcessArguments(false)
+    .configureOutput({ writeErr: () => {} })
+    .exitOverride((error) => {
+      // Help shown as an error (exit code 1): a command group without its subcommand, or `help <unknown>`.
+      if (error.code === 'commander.help' && error.exitCode !== 0) throw usageFailure(missingCommand(command), command);
+      if (HELP_SHOWN.has(error.code)) throw error;
+      // Commander's messages start with "error: ", may end with a period (the hint follows), and put
+      // a suggestion ("(Did you mean …?)") on a line of its own.
+      throw usageFailure(error.message.replace(/^error: /, '').replace(/\.$/, '').replace(/\s*\n\s*/g, ' '), command);
+    });
   for (const subcommand of command.commands) reportUsageErrors(subcommand);
 }
 
-function usageFailure(error: CommanderError, command: Command): CliFailure {
+/** Why commander showed help as an error: the subcommand is missing, or `help` names an unknown command. */
+function missingCommand(command: Command): string {
+  if (command.args[0] === 'help') return `unknown command '${command.args[1]}'`;
+  const names = command.commands.map((c) => c.name());
+  const expected = `expected ${names.length === 1 ? '' : 'one of '}${names.join(', ')}`;
+  return command.parent ? `missing subcommand for '${command.name()}': ${expected}` : `missing command: ${expected}`;
+}
+
+function usageFailure(reason: string, command: Command): CliFailure {
   const names: string[] = [];
   for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
-  // Commander's messages start with "error: "; a suggestion ("(Did you mean …?)") is on a line of its own.
-  const reason = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
   return new CliFailure(EXIT.INVALID, reason, 'REQUEST.VALIDATION_FAILED', `see '${names.join(' ')} --help'`);
 }
 
@@ -487,10 +503,12 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return EXIT.OK;
   } catch (error) {
-    // Help was shown; a usage error is a CliFailure by now (see reportUsageErrors).
+    // The help asked for was shown; a usage error is a CliFailure by now (see reportUsageErrors).
     if (error instanceof CommanderError) return EXIT.OK;
     const failure = cliFailureOf(error);
-    if (argv.includes('--json')) process.stderr.write(`${JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } })}\n`);
+    // --json as commander read it, anywhere on the line (not after "--"): the program reads its own
+    // options before a subcommand parses anything, so also when the line is refused.
+    if (program.opts<{ json?: boolean }>().json) process.stderr.write(`${JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } })}\n`);
     else process.stderr.write(`tessera: ${failure.message}${failure.hint ? `; ${failure.hint}` : ''}\n`);
     return failure.exitCode;
   }
