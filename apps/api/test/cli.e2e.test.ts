@@ -22,7 +22,9 @@ const SHOWS_SECRET = new Set(['bootstrap', 'secrets add', 'secrets rotate', 'cha
 
 // Each CLI command is its own process that boots the application (1–2 s on the CI machine); the
 // longer stories run twenty of them, so they get more than the suite's default 30 s.
-describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 120_000 }, (target) => {
+// Some tests run a dozen or more CLI processes one after the other, each loading the app and
+// opening the database: over a minute and a half on a busy two-core machine.
+describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 300_000 }, (target) => {
   let db: TestDatabase;
   let server: TesseraProcess;
   const runs: Run[] = [];
