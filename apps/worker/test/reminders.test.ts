@@ -1,38 +1,15 @@
 import { WEBHOOK_HEADERS, webhookSignedContent } from '@tessera/contracts';
-import { DEFAULT_API_POLICY, addSecret, createServiceAccount, newId, type SecretHasher } from '@tessera/domain';
-import { KeyEncryption, Store, migrate, openDatabase, type DatabaseTarget } from '@tessera/store';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
+import { DEFAULT_API_POLICY, addSecret, createServiceAccount, newId } from '@tessera/domain';
+import { KeyEncryption, type Store } from '@tessera/store';
+import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DeliveryJob } from '@tessera/contracts';
 import { BullmqWorker, EmbeddedWorker, createMailer, handleDelivery, handleExpiryScan } from '../src';
+import { TARGETS, hasher, openStore, random } from './fixtures';
 import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './sinks';
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DAY = 86_400_000;
-const random = (n: number) => randomBytes(n);
-const hasher: SecretHasher = {
-  hash: (p) => createHash('sha256').update(p).digest('hex'),
-  matches: (p, h) => createHash('sha256').update(p).digest('hex') === h,
-};
-
-async function postgresTarget(): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  const name = `tessera_worker_${randomBytes(5).toString('hex')}`;
-  const run = async (sql: string) => {
-    const c = new Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    await c.query(sql);
-    await c.end();
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { target: { dialect: 'postgresql', url: url.toString() }, drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /** Undoes the MIME encodings nodemailer uses for plain text: Q-encoded header words, quoted-printable body. */
 function decodeMail(raw: string): string {
@@ -44,11 +21,6 @@ function decodeMail(raw: string): string {
     .replace(/=\r\n/g, '')
     .replace(/(=[0-9A-F]{2})+/g, (m) => bytes(m));
 }
-
-const TARGETS = [
-  { name: 'SQLite', open: async () => ({ target: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'tessera-worker-')), 'db.sqlite') } as DatabaseTarget, drop: async () => {} }) },
-  { name: 'PostgreSQL', open: postgresTarget },
-];
 
 describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
   let store: Store;
@@ -95,11 +67,9 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
   }
 
   beforeAll(async () => {
-    const opened = await open();
-    drop = opened.drop;
-    const orm = await openDatabase(opened.target);
-    await migrate(orm);
-    store = new Store(orm);
+    ({ store, drop } = await openStore(open));
+    // The handlers go by the database's clock: here it reads the test clock, which moves by days.
+    vi.spyOn(store, 'now').mockImplementation(async () => clock.now());
     webhook = await startWebhookSink();
     mail = await startMailSink();
     // The sinks listen on 127.0.0.1: private networks allowed here (the default refuses them).

@@ -2,24 +2,28 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-/** A local HTTP endpoint that records webhook requests and answers with `status`. */
+/** A local HTTP endpoint that records webhook requests and answers with `status`, `delayMs` after each arrived. */
 export interface WebhookSink {
   readonly url: string;
   readonly requests: { headers: IncomingHttpHeaders; body: string }[];
   status: number;
+  /** How long the answer waits once the request is recorded (a slow receiver). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startWebhookSink(): Promise<WebhookSink> {
   const requests: WebhookSink['requests'] = [];
-  const sink = { status: 204 } as { status: number };
+  const sink = { status: 204, delayMs: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       requests.push({ headers: req.headers, body });
-      res.statusCode = sink.status;
-      res.end();
+      setTimeout(() => {
+        res.statusCode = sink.status;
+        res.end();
+      }, sink.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

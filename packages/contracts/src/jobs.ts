@@ -25,7 +25,10 @@ export type QueueName = (typeof QUEUE_NAMES)[QueueKey];
 export const EventJob = DomainEvent;
 export type EventJob = z.infer<typeof EventJob>;
 
-/** Job on the `reminders` queue: scan for secrets crossing a reminder threshold as of `scheduledAt`. */
+/**
+ * Job on the `reminders` queue: scan for secrets crossing a reminder threshold. `scheduledAt` is when
+ * the scan was scheduled, by the scheduler's clock; the scan itself decides by the database's clock.
+ */
 export const ExpiryScanJob = z.strictObject({ scheduledAt: IsoDateTime });
 export type ExpiryScanJob = z.infer<typeof ExpiryScanJob>;
 

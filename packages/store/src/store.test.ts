@@ -69,6 +69,18 @@ describe.each(targets)('store on $name', ({ open }) => {
     return created.value;
   }
 
+  it("reads the database's clock, to the millisecond, in UTC", async () => {
+    const before = Date.now();
+    const now = await store.now();
+    // The test database runs on this host: its clock is this process's.
+    expect(now.getTime()).toBeGreaterThanOrEqual(before - 1);
+    expect(now.getTime()).toBeLessThanOrEqual(Date.now() + 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later = (await store.now()).getTime() - now.getTime();
+    expect(later).toBeGreaterThanOrEqual(19); // milliseconds, not whole seconds
+    expect(later).toBeLessThan(1_000);
+  });
+
   it('round-trips an API policy', async () => {
     const api = await store.session().apis.find('alpha');
     expect(api?.policy).toEqual(DEFAULT_API_POLICY);

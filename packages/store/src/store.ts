@@ -89,6 +89,19 @@ export class Store {
     this.checkpointer = await WalCheckpointer.start(this.orm, path, options);
   }
 
+  /**
+   * The database's clock. The worker decides and schedules by it, so every worker process (and
+   * the CLI) reads one clock, whatever its host's says: a worker host whose clock is off can
+   * neither call a secret expired early nor time a delivery's claim against another's clock.
+   */
+  async now(): Promise<Date> {
+    const sql = isSqlite(this.orm)
+      ? `select strftime('%Y-%m-%dT%H:%M:%fZ', 'now') as now`
+      : `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`;
+    const [row] = (await this.orm.em.fork().getConnection().execute(sql)) as { now: string }[];
+    return new Date(row!.now);
+  }
+
   /** Whether the database answers. */
   async ping(): Promise<boolean> {
     return this.orm.isConnected();

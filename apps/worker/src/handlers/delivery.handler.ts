@@ -12,7 +12,9 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 const CLAIM_LEASE_MS = 5 * 60_000;
 
 export interface DeliveryDependencies {
+  /** Also the handlers' clock (`Store.now`), the one every worker shares. */
   readonly store: Store;
+  /** This host's clock: only stamps when a transport schedules a scan; the handlers never read it. */
   readonly clock: Clock;
   readonly random: RandomBytes;
   /** Null when no SMTP server is configured: e-mail deliveries then fail with that reason. */
@@ -37,13 +39,15 @@ export function retryDelayMs(failedAttempts: number): number {
  * delivery that is no longer pending is skipped. A failure is recorded with its next attempt time
  * (the scan re-offers it then) and never thrown, so every transport retries the same way; after
  * MAX_ATTEMPTS it is given up. A delivered secret notice leaves a `reminder.sent` audit event.
+ * Its times (the claim, the next attempt, the signature's timestamp) are the database's: a claim
+ * written by a worker whose clock runs behind would already look stale to another one's scan.
  */
 export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencies): Promise<DeliveryOutcome> {
   const session = deps.store.session();
   const id = `${job.eventId}.${job.channelId}`;
   const delivery = await session.notifications.delivery(id);
   if (!delivery || delivery.status !== 'pending' || delivery.attempts + 1 !== job.attempt) return 'skipped';
-  const now = deps.clock.now();
+  const now = await deps.store.now();
   // Claim this attempt first: a scan re-offering the same delivery meanwhile finds nothing to do.
   if (!(await session.notifications.claimDelivery(id, delivery.attempts, new Date(now.getTime() + CLAIM_LEASE_MS)))) return 'skipped';
   const notification = await session.notifications.find(delivery.notificationId);
@@ -53,7 +57,7 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
     return 'failed';
   }
   try {
-    await send(notification, channel, deps);
+    await send(notification, channel, now, deps);
   } catch (error) {
     const attempts = delivery.attempts + 1;
     // Retrying cannot make a private address public.
@@ -74,17 +78,17 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
   return 'delivered';
 }
 
-async function send(notification: NotificationRow, channel: AlertChannelRow, deps: DeliveryDependencies): Promise<void> {
+async function send(notification: NotificationRow, channel: AlertChannelRow, now: Date, deps: DeliveryDependencies): Promise<void> {
   const envelope = WebhookEnvelope.parse(notification.payload);
   if (channel.kind === 'webhook') {
     if (!channel.encryptedSecret) throw new Error('The webhook channel has no signing secret.');
     const body = JSON.stringify(envelope);
-    const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
+    const timestamp = Math.floor(now.getTime() / 1000);
     const signed = webhookSignedContent(envelope.id, timestamp, body);
     const sign = (sealed: string) => `${WEBHOOK_SIGNATURE_PREFIX}${createHmac('sha256', deps.openSecret(sealed)).update(signed, 'utf8').digest('hex')}`;
     // During a rotation's overlap the previous secret signs too: receivers accept either.
     const signatures = [sign(channel.encryptedSecret)];
-    if (channel.previousEncryptedSecret && channel.previousSecretExpiresAt && channel.previousSecretExpiresAt > deps.clock.now()) {
+    if (channel.previousEncryptedSecret && channel.previousSecretExpiresAt && channel.previousSecretExpiresAt > now) {
       try {
         signatures.push(sign(channel.previousEncryptedSecret));
       } catch {

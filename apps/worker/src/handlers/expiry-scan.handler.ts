@@ -1,5 +1,5 @@
 import { WebhookEnvelope, type DeliveryJob, type ExpiryScanJob } from '@tessera/contracts';
-import { dueReminder, findUnused, newId, reminderKey, type Clock, type RandomBytes, type ServiceAccount } from '@tessera/domain';
+import { dueReminder, findUnused, newId, reminderKey, type RandomBytes, type ServiceAccount } from '@tessera/domain';
 import type { Api, DeliveryRow, EventRow, NotificationRow, Store, StoreSession } from '@tessera/store';
 import type { DeliveryQueue } from './ports';
 
@@ -8,8 +8,8 @@ const DAY_MS = 86_400_000;
 const SWEEP_LIMIT = 500;
 
 export interface ExpiryScanDependencies {
+  /** Also the scan's clock (`Store.now`): see handleExpiryScan. */
   readonly store: Store;
-  readonly clock: Clock;
   readonly random: RandomBytes;
   readonly deliveries: DeliveryQueue;
 }
@@ -26,9 +26,14 @@ export interface ExpiryScanResult {
  * accounts have gone unused, and records one notice for each — at most once per threshold, by a
  * unique dedupe key — with a delivery per security contact. Then hands due deliveries to the queue.
  * Safe to run concurrently and repeatedly.
+ *
+ * "Now" is the database's clock, not this host's nor the scheduler's (`job.scheduledAt`): the API
+ * refuses an expired secret by its own clock, and a worker whose clock ran ahead would otherwise
+ * announce (and audit) an expiry while the API still accepts the secret. One clock for every
+ * worker also keeps the deliveries' claims, written by whichever worker sends, comparable here.
  */
-export async function handleExpiryScan(job: ExpiryScanJob, deps: ExpiryScanDependencies): Promise<ExpiryScanResult> {
-  const now = new Date(Math.max(new Date(job.scheduledAt).getTime(), deps.clock.now().getTime()));
+export async function handleExpiryScan(_job: ExpiryScanJob, deps: ExpiryScanDependencies): Promise<ExpiryScanResult> {
+  const now = await deps.store.now();
   let notices = 0;
   for (const api of await deps.store.session().apis.all()) notices += await scanApi(api, now, deps);
   const due = await deps.store.session().notifications.dueDeliveries(now, SWEEP_LIMIT);
