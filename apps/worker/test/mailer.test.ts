@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../src';
+import { startMailSink, type MailSink } from './sinks';
 
 // A delivery's claim hides it from scans for 5 minutes: an SMTP server that stops answering must
 // fail the attempt well before that, or the next scan sends the notice again beside it.
@@ -27,7 +28,66 @@ describe('the SMTP mailer', () => {
 
   it('gives up on a server that sends no greeting after its own 15 s, not nodemailer\'s default 30 s', { timeout: 40_000 }, async () => {
     const started = Date.now();
-    await expect(createMailer(url, 'Tessera <tessera@test>').send({ to: 'security@shop.test', subject: 's', text: 't' })).rejects.toThrow(/Greeting never received/);
+    await expect(createMailer(url, 'Tessera <tessera@test>').send({ to: 'security@shop.test', subject: 's', text: 't' }, 60_000)).rejects.toThrow(/Greeting never received/);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+/** How a promise settled within `ms`: `sent`, the error's message, or `still sending`. */
+async function settle(sending: Promise<void>, ms: number): Promise<string> {
+  const waited = new Promise<string>((resolve) => setTimeout(() => resolve('still sending'), ms).unref());
+  return Promise.race([sending.then(() => 'sent', (error: Error) => error.message), waited]);
+}
+
+// nodemailer's socket timeout counts silence only: a server that keeps talking, or answers each
+// command just inside it, held a send for ever, past the delivery's 5-minute claim, after which a
+// scan claims the delivery again and a second copy goes out. Each send has a limit of its own.
+describe('the time limit of one e-mail', () => {
+  const message = { to: 'security@shop.test', subject: 's', text: 't' };
+  let dripping: Server;
+  let drippingUrl: string;
+  let mail: MailSink;
+
+  beforeAll(async () => {
+    // Greets, then answers EHLO with a continuation line ("250-…") every 100 ms, and never a last one.
+    dripping = createServer((socket) => {
+      socket.write('220 drip.test ESMTP\r\n');
+      socket.once('data', () => {
+        const timer = setInterval(() => socket.write('250-drip.test\r\n'), 100);
+        socket.on('close', () => clearInterval(timer));
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => dripping.listen(0, '127.0.0.1', resolve));
+    drippingUrl = `smtp://127.0.0.1:${(dripping.address() as AddressInfo).port}`;
+    mail = await startMailSink();
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => dripping.close(() => resolve()));
+    await mail.close();
+  });
+
+  it('still speaks TLS from the start to an smtps:// server, on the socket it opens itself', async () => {
+    const secure = await startMailSink({ secure: true });
+    try {
+      await createMailer(secure.url, 'Tessera <tessera@test>').send(message, 10_000);
+      expect(secure.messages.map((m) => m.to)).toEqual([['security@shop.test']]);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('fails at its limit against a server that never stops answering', async () => {
+    const started = Date.now();
+    expect(await settle(createMailer(drippingUrl, 'Tessera <tessera@test>').send(message, 1_000), 5_000)).toBe('The mail server did not take the message within 1 s.');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('sends nothing once its limit has passed: a server slow to take the recipient never gets the message', async () => {
+    mail.stallMs = 2_000;
+    expect(await settle(createMailer(mail.url, 'Tessera <tessera@test>').send(message, 500), 5_000)).toBe('The mail server did not take the message within 0.5 s.');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(mail.messages).toEqual([]);
   });
 });

@@ -39,15 +39,23 @@ export async function startWebhookSink(): Promise<WebhookSink> {
 export interface MailSink {
   readonly url: string;
   readonly messages: { to: string[]; raw: string }[];
+  /** How long it takes to accept each recipient (a slow or tarpitting server). */
+  stallMs: number;
   close(): Promise<void>;
 }
 
-export async function startMailSink(): Promise<MailSink> {
+/** With `secure`, TLS from the start (`smtps://`, smtp-server's own self-signed certificate). */
+export async function startMailSink({ secure = false } = {}): Promise<MailSink> {
   const messages: MailSink['messages'] = [];
+  const sink = { stallMs: 0 };
   const server = new SMTPServer({
+    secure,
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      setTimeout(() => callback(), sink.stallMs);
+    },
     onData(stream, session, callback) {
       let raw = '';
       stream.on('data', (c: Buffer) => (raw += c.toString()));
@@ -59,5 +67,6 @@ export async function startMailSink(): Promise<MailSink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = (server.server.address() as AddressInfo);
-  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const url = secure ? `smtps://127.0.0.1:${port}?tls.rejectUnauthorized=false` : `smtp://127.0.0.1:${port}`;
+  return Object.assign(sink, { url, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
 }

@@ -7,9 +7,14 @@ import type { Mailer, SecretOpener, WorkerLog } from './ports';
 
 /** Attempts before a delivery is given up. */
 export const MAX_ATTEMPTS = 8;
-const WEBHOOK_TIMEOUT_MS = 10_000;
 /** How long a claimed attempt is hidden from sweeps (longer than any send can take). */
 const CLAIM_LEASE_MS = 5 * 60_000;
+/**
+ * The longest one send may take, whatever the receiver does. Well inside the claim: a send still
+ * going when the claim ran out would be claimed, and sent, a second time beside it.
+ */
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const MAIL_TIMEOUT_MS = CLAIM_LEASE_MS / 5;
 
 export interface DeliveryDependencies {
   /** Also the handlers' clock (`Store.now`), the one every worker shares. */
@@ -113,7 +118,7 @@ async function send(notification: NotificationRow, channel: AlertChannelRow, now
     return;
   }
   if (!deps.mailer) throw new Error('No SMTP server is configured (SMTP_URL).');
-  await deps.mailer.send({ to: channel.target, ...mail(envelope) });
+  await deps.mailer.send({ to: channel.target, ...mail(envelope) }, MAIL_TIMEOUT_MS);
 }
 
 /** The e-mail for a notice: a subject a person can act on, and the details in plain text. */

@@ -14,7 +14,8 @@ export interface MailMessage {
 
 /** Sends e-mail (nodemailer over SMTP). */
 export interface Mailer {
-  send(message: MailMessage): Promise<void>;
+  /** Fails once `timeoutMs` has passed, whatever the server does, and sends nothing more after that. */
+  send(message: MailMessage, timeoutMs: number): Promise<void>;
 }
 
 /** Where the workers and handlers say what happened (pino in the worker, Nest's logger when embedded). */
