@@ -345,8 +345,9 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 300_000 }, (t
   it('shows and sets the API policy, as HTTP sees it', async () => {
     const shown = await ok('apis', 'show', 'my-api');
     expect(shown).toMatchObject({ api: 'my-api', tokenLifetimeSeconds: 900, reminderThresholdsDays: [30, 7, 1], maxSecretsPerAccount: 10, allowNeverExpires: false });
-    const set = await ok('apis', 'set', 'my-api', '--token-lifetime', '600', '--reminder-days', '14,3', '--max-secrets', '5', '--unused-after', '30');
+    const { secretsBeyondPolicy, ...set } = await ok('apis', 'set', 'my-api', '--token-lifetime', '600', '--reminder-days', '14,3', '--max-secrets', '5', '--unused-after', '30');
     expect(set).toMatchObject({ api: 'my-api', tokenLifetimeSeconds: 600, reminderThresholdsDays: [14, 3], maxSecretsPerAccount: 5, unusedAfterDays: 30 });
+    expect(secretsBeyondPolicy).toBe(0);
     const viaHttp = await request(`${server.url}/apis/my-api`, { token: story.adminToken });
     expect(viaHttp.body).toEqual(set);
     expect(await ok('apis', 'show', 'my-api')).toEqual(set);

@@ -133,8 +133,10 @@ describe.each(TARGETS)('management API on $name', (target) => {
     it('changes the policy, and new tokens follow the new lifetime at once', async () => {
       const changed = await call('PATCH', '/apis/alpha-api', { tokenLifetimeSeconds: 600, reminderThresholdsDays: [14, 2] });
       expect(changed.status, changed.text).toBe(200);
-      expect(changed.body).toMatchObject({ api: 'alpha-api', tokenLifetimeSeconds: 600, reminderThresholdsDays: [14, 2], maxSecretsPerAccount: 10 });
-      expect((await call('GET', '/apis/alpha-api')).body).toEqual(changed.body);
+      const { secretsBeyondPolicy, ...policy } = changed.body;
+      expect(policy).toMatchObject({ api: 'alpha-api', tokenLifetimeSeconds: 600, reminderThresholdsDays: [14, 2], maxSecretsPerAccount: 10 });
+      expect(secretsBeyondPolicy).toBe(0);
+      expect((await call('GET', '/apis/alpha-api')).body).toEqual(policy);
       const token = await request(`${server.url}/System/UserAccount`, { json: { clientId: readerA.clientId, clientSecret: readerA.clientSecret } });
       expect(token.body.expiresIn).toBe(600);
       const restored = await call('PATCH', '/apis/alpha-api', { tokenLifetimeSeconds: 900, reminderThresholdsDays: [30, 7, 1] });
@@ -553,6 +555,9 @@ describe.each(TARGETS)('management API on $name', (target) => {
 
       const back = await call('PATCH', '/apis/gamma-api', { allowNeverExpires: false }, token);
       expect(back.body.allowNeverExpires).toBe(false);
+      // Existing secrets keep their expiry: the never-expiring one still works, and is counted.
+      expect(back.body.secretsBeyondPolicy).toBe(1);
+      expect(await seedStatus(created.body.clientId, created.body.clientSecret)).toBe(200);
     });
 
     it('refuses an expiry beyond the maximum lifetime', async () => {
@@ -799,7 +804,7 @@ describe.each(TARGETS)('management API on $name', (target) => {
         expect(event.source.ip).toMatch(/127\.0\.0\.1/);
         expect(event.api).toBe('alpha-api');
       }
-      expect(trail.find((e) => e.type === 'api.updated')!.data).toEqual({ changes: ['unusedAfterDays'] });
+      expect(trail.find((e) => e.type === 'api.updated')!.data).toEqual({ changes: ['unusedAfterDays'], secretsBeyondPolicy: 0 });
       // The audit trail never holds a secret either.
       expect(JSON.stringify(trail)).not.toMatch(SECRET_PATTERN);
     });

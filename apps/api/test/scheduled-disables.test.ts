@@ -1,15 +1,11 @@
 import { createServiceAccount, DEFAULT_API_POLICY } from '@tessera/domain';
 import { SecretRepository, type Store } from '@tessera/store';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RevocationService } from '../src/auth/revocation.service';
-import { LocalInvalidationBus } from '../src/cluster/invalidation-bus';
-import type { Config } from '../src/config/env';
 import { pooledRandomBytes } from '../src/crypto/random';
-import { HmacSecretHasher } from '../src/crypto/secret-hasher';
 import { CLI_CONTEXT } from '../src/events/audit-context';
-import { EventWriter } from '../src/events/event-writer.service';
-import { SecretsService } from '../src/management/secrets.service';
+import type { SecretsService } from '../src/management/secrets.service';
 import { openStore, TARGETS, type TestDatabase } from './support/databases';
+import { managementServices } from './support/services';
 
 const MINUTE = 60_000;
 
@@ -24,9 +20,7 @@ describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
   beforeAll(async () => {
     db = await create();
     store = await openStore(db);
-    const events = new EventWriter(store, clock, random);
-    const revocations = new RevocationService(store, new LocalInvalidationBus(), clock, {} as Config);
-    secrets = new SecretsService(store, events, revocations, new HmacSecretHasher(Buffer.alloc(32, 7)), clock, random);
+    ({ secrets } = managementServices(store, clock, random));
     await store.transaction((tx) => tx.apis.insert({ slug: 'shop', policy: DEFAULT_API_POLICY, createdAt: clock.now(), updatedAt: clock.now() }));
   });
 

@@ -40,7 +40,7 @@ const examples: { [T in DomainEventType]: { subject: object; data: object } } = 
   'key.rotated': { subject: { keyId: 'key_2' }, data: { newKeyId: 'key_2', previousKeyId: 'key_1' } },
   'key.deleted': { subject: { keyId: 'key_1' }, data: { retiredAt: '2026-01-30T12:00:00.000Z' } },
   'api.created': { subject: {}, data: {} },
-  'api.updated': { subject: {}, data: { changes: ['tokenLifetimeSeconds'] } },
+  'api.updated': { subject: {}, data: { changes: ['maxSecretLifetimeDays'], secretsBeyondPolicy: 2 } },
   'channel.created': { subject: {}, data: { channelId: 'chn_1', kind: 'webhook', target: 'https://hooks.example/tessera' } },
   'channel.deleted': { subject: {}, data: { channelId: 'chn_1' } },
   'channel.secret_rotated': { subject: {}, data: { channelId: 'chn_1', previousSecretExpiresAt: '2026-02-01T12:00:00.000Z' } },
@@ -81,6 +81,11 @@ describe('DomainEvent', () => {
     } else {
       expect.unreachable();
     }
+  });
+
+  it('still reads an api.updated event written before it counted the secrets beyond the policy', () => {
+    expect(DomainEvent.safeParse(eventOf('api.updated', { data: { changes: ['tokenLifetimeSeconds'] } })).success).toBe(true);
+    expect(DomainEvent.safeParse(eventOf('api.updated', { data: { changes: ['allowNeverExpires'], secretsBeyondPolicy: -1 } })).success).toBe(false);
   });
 
   it('accepts an unknown client id of null on authentication failures', () => {

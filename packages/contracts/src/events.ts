@@ -257,8 +257,11 @@ export const KeyDeletedEvent = z.strictObject({
 
 /** An API (tenant) was created. */
 export const ApiCreatedEvent = event('api.created', NoSubject, Empty);
-/** An API's policy changed; `changes` names the fields. */
-export const ApiUpdatedEvent = event('api.updated', NoSubject, z.strictObject({ changes: Changes }));
+/**
+ * An API's policy changed; `changes` names the fields. `secretsBeyondPolicy`: how many of the API's
+ * secrets the new policy would not give now (a change does not shorten them); absent on earlier events.
+ */
+export const ApiUpdatedEvent = event('api.updated', NoSubject, z.strictObject({ changes: Changes, secretsBeyondPolicy: z.number().int().min(0).optional() }));
 
 /** A security contact (alert channel) was added: its kind and target, never its signing secret. */
 export const ChannelCreatedEvent = event('channel.created', NoSubject, z.strictObject({ channelId: z.string().min(1), kind: z.enum(['webhook', 'email']), target: z.string().min(1) }));

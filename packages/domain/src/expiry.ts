@@ -56,3 +56,16 @@ export function resolveExpiry(requested: Date | null | undefined, now: Date, pol
 export function isExpired(expiresAt: Date | null, now: Date): boolean {
   return expiresAt !== null && expiresAt.getTime() <= now.getTime();
 }
+
+/**
+ * True when a secret expiring at `expiresAt` outlives what `policy` allows a secret made at `now`:
+ * it never expires and the policy does not allow that, or it expires after `maxExpiresAt`. Exactly
+ * the expiries `resolveExpiry` would refuse at `now` as beyond the maximum or as never-expiring.
+ * Narrowing a policy does not shorten existing secrets (that would cut off running callers without
+ * warning); this tells the owner which ones to rotate. An expired secret never outlives a policy.
+ */
+export function outlivesPolicy(expiresAt: Date | null, now: Date, policy: ApiPolicy): boolean {
+  assertValidDate(now, 'now');
+  if (expiresAt === null) return !(policy.allowNeverExpires && policy.maxSecretLifetimeDays === null);
+  return expiresAt.getTime() > maxExpiresAt(now, policy).getTime();
+}

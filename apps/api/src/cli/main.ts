@@ -25,7 +25,7 @@ import { RemindersService } from '../alerts/reminders.service';
 import { CLI_CONTEXT } from '../events/audit-context';
 import { AlertChannelsService } from '../management/alert-channels.service';
 import { ApisService } from '../management/apis.service';
-import { presentAccount, presentApi, presentCreatedSecret, presentSecret } from '../management/presenters';
+import { presentAccount, presentApi, presentCreatedSecret, presentSecret, presentUpdatedApi } from '../management/presenters';
 import { SecretsService } from '../management/secrets.service';
 import { ServiceAccountsService } from '../management/service-accounts.service';
 import { SigningKeysService } from '../tokens/signing-keys.service';
@@ -238,7 +238,7 @@ export function buildProgram(config: () => Config): Command {
         ...(o.maxSecrets !== undefined ? { maxSecretsPerAccount: o.maxSecrets as number } : {}),
         ...(o.unusedAfter !== undefined ? { unusedAfterDays: o.unusedAfter as number } : {}),
       };
-      print(presentApi(await withApp(config(), async (app) => unwrap(await app.get(ApisService).update(api, patch, CLI_CONTEXT)))), json());
+      print(presentUpdatedApi(await withApp(config(), async (app) => unwrap(await app.get(ApisService).update(api, patch, CLI_CONTEXT)))), json());
     });
 
   const accounts = program.command('accounts').description('service accounts');

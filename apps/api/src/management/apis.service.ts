@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiSlug } from '@tessera/contracts';
-import { DEFAULT_API_POLICY, validatePolicy, type ApiPolicy, type Clock } from '@tessera/domain';
-import { Store, type Api } from '@tessera/store';
+import { DEFAULT_API_POLICY, outlivesPolicy, validatePolicy, type ApiPolicy, type Clock } from '@tessera/domain';
+import { Store, type Api, type StoreSession } from '@tessera/store';
 import { AppError, notFound, type AppResult } from '../common/app-error';
 import { CLOCK } from '../common/tokens';
 import { InvalidationBus } from '../cluster/invalidation-bus';
 import type { AuditContext } from '../events/audit-context';
 import { EventWriter } from '../events/event-writer.service';
+
+/** A policy change's outcome: the API, and how many of its secrets the policy would not give now. */
+export interface ApiPolicyChange {
+  readonly api: Api;
+  readonly secretsBeyondPolicy: number;
+}
 
 /** APIs (tenants) and their policies. */
 @Injectable()
@@ -40,9 +46,14 @@ export class ApisService {
     });
   }
 
-  /** Applies a partial policy change, validated as a whole; every process sees it at once. */
-  async update(slug: string, patch: Partial<ApiPolicy>, context: AuditContext): Promise<AppResult<Api>> {
-    const result = await this.store.transaction(async (tx): Promise<AppResult<Api>> => {
+  /**
+   * Applies a partial policy change, validated as a whole; every process sees it at once. The
+   * change applies to secrets made afterwards: existing secrets keep their expiry, since shortening
+   * them would cut off running callers without warning. So the answer (and the `api.updated`
+   * event) says how many of them the policy would not give now, for the owner to rotate.
+   */
+  async update(slug: string, patch: Partial<ApiPolicy>, context: AuditContext): Promise<AppResult<ApiPolicyChange>> {
+    const result = await this.store.transaction(async (tx): Promise<AppResult<ApiPolicyChange>> => {
       const api = await tx.apis.lock(slug);
       if (!api) return { ok: false, error: notFound(`API "${slug}"`) };
       const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<ApiPolicy>;
@@ -51,13 +62,20 @@ export class ApisService {
       const changes = Object.keys(defined).filter(
         (key) => JSON.stringify(api.policy[key as keyof ApiPolicy]) !== JSON.stringify(policy.value[key as keyof ApiPolicy]),
       );
-      if (changes.length === 0) return { ok: true, value: api };
+      const secretsBeyondPolicy = await this.secretsBeyond(tx, slug, policy.value);
+      if (changes.length === 0) return { ok: true, value: { api, secretsBeyondPolicy } };
       const updated: Api = { ...api, policy: policy.value, updatedAt: this.clock.now() };
       await tx.apis.update(updated);
-      await this.events.record(tx, this.events.event('api.updated', slug, context, {}, { changes }));
-      return { ok: true, value: updated };
+      await this.events.record(tx, this.events.event('api.updated', slug, context, {}, { changes, secretsBeyondPolicy }));
+      return { ok: true, value: { api: updated, secretsBeyondPolicy } };
     });
     if (result.ok) await this.bus.publish({ type: 'api-changed', api: slug });
     return result;
+  }
+
+  /** How many of the API's secrets, enabled or not (one can be enabled again), `policy` would not give now. */
+  private async secretsBeyond(tx: StoreSession, slug: string, policy: ApiPolicy): Promise<number> {
+    const now = this.clock.now();
+    return (await tx.secrets.expiries(slug)).filter((expiresAt) => outlivesPolicy(expiresAt, now, policy)).length;
   }
 }

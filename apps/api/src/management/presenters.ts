@@ -1,6 +1,7 @@
-import type { ApiPolicyResponse, SecretCreatedResponse, SecretResponse, ServiceAccountResponse } from '@tessera/contracts';
+import type { ApiPolicyResponse, SecretCreatedResponse, SecretResponse, ServiceAccountResponse, UpdatedApiPolicyResponse } from '@tessera/contracts';
 import type { Secret, ServiceAccount } from '@tessera/domain';
 import type { Api } from '@tessera/store';
+import type { ApiPolicyChange } from './apis.service';
 
 /**
  * Explicit mappers from domain objects to response bodies: whitelisted fields only, so a hash or
@@ -56,4 +57,9 @@ export function presentApi(api: Api): ApiPolicyResponse {
     createdAt: api.createdAt.toISOString(),
     updatedAt: api.updatedAt.toISOString(),
   };
+}
+
+/** A policy change's answer: the policy, and how many existing secrets it would not give now. */
+export function presentUpdatedApi(result: ApiPolicyChange): UpdatedApiPolicyResponse {
+  return { ...presentApi(result.api), secretsBeyondPolicy: result.secretsBeyondPolicy };
 }

@@ -17,6 +17,7 @@ import {
   ServiceAccountPage,
   ServiceAccountResponse,
   UpdateApiPolicyRequest,
+  UpdatedApiPolicyResponse,
   UpdateSecretRequest,
   UpdateServiceAccountRequest,
 } from './management';
@@ -174,8 +175,10 @@ describe('API policy', () => {
     updatedAt: T,
   };
 
-  it('parses the policy', () => {
+  it('parses the policy, and after a change how many existing secrets it would not give now', () => {
     expect(ApiPolicyResponse.parse(policy)).toEqual(policy);
+    expect(UpdatedApiPolicyResponse.parse({ ...policy, secretsBeyondPolicy: 3 })).toEqual({ ...policy, secretsBeyondPolicy: 3 });
+    expect(UpdatedApiPolicyResponse.safeParse(policy).success).toBe(false);
   });
 
   it('updates any subset, strictly and within bounds', () => {

@@ -217,6 +217,14 @@ export const ApiPolicyResponse = z.object({
 });
 export type ApiPolicyResponse = z.infer<typeof ApiPolicyResponse>;
 
+/**
+ * Answer to `PATCH /apis/:api`: the policy, and how many of the API's existing secrets it would not
+ * give now (never-expiring where that is no longer allowed, or expiring after the longest lifetime
+ * from now). A policy change applies to secrets made afterwards: these keep their expiry.
+ */
+export const UpdatedApiPolicyResponse = ApiPolicyResponse.extend({ secretsBeyondPolicy: z.number().int().min(0) });
+export type UpdatedApiPolicyResponse = z.infer<typeof UpdatedApiPolicyResponse>;
+
 /** `PATCH /apis/:api`: any subset of the policy fields, at least one. */
 export const UpdateApiPolicyRequest = z
   .strictObject(ApiPolicyFields)

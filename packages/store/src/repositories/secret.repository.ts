@@ -42,6 +42,12 @@ export class SecretRepository {
     return rows.map((row) => ({ ...toSecret(row), api: row.api }));
   }
 
+  /** The expiry of every secret of an API, enabled or not (null: never expires). */
+  async expiries(api: string): Promise<(Date | null)[]> {
+    const rows = await this.em.find(SecretEntity, { api }, { fields: ['expiresAt'], disableIdentityMap: true });
+    return rows.map((row) => row.expiresAt);
+  }
+
   /** Enabled secrets of an API that expire before `horizon` (already expired ones included). */
   async expiringBefore(api: string, horizon: Date): Promise<StoredSecret[]> {
     const rows = await this.em.find(SecretEntity, { api, status: 'enabled', expiresAt: { $ne: null, $lte: horizon } }, { disableIdentityMap: true });
