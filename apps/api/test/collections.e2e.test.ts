@@ -140,6 +140,18 @@ describe.each(TARGETS)('the demo collections on $name', (target) => {
       expect(server.logs()).not.toMatch(/"level":50/);
     });
 
+    it('stores and lists documents with a "constructor" key at any level, like any other key', async () => {
+      const bodies: Record<string, unknown>[] = [{ constructor: 1 }, { a: { constructor: 'x' } }, { constructor: { name: 'y' } }, { list: [{ constructor: null }, { constructor: [] }] }];
+      for (const body of bodies) {
+        const added = await post(JSON.stringify(body));
+        expect(added.status, `${JSON.stringify(body)}: ${added.text}`).toBe(201);
+        expect(added.body).toMatchObject(body);
+      }
+      const listed = (await request(`${server.url}/my-api/nested`, { token: tokens.editor })).body.items as Record<string, unknown>[];
+      expect(listed.slice(-bodies.length).map(({ id: _id, createdAt: _createdAt, ...body }) => body)).toEqual(bodies);
+      expect(server.logs()).not.toMatch(/"level":50/);
+    });
+
     it('documents the limit in the OpenAPI description of the request body', async () => {
       const docs = await request(`${server.url}/docs`);
       const body = docs.body.paths['/{api}/{collection}'].post.requestBody.content['application/json'].schema;
