@@ -113,7 +113,13 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // No identifier, cursor or filter of ours contains a control character; refusing them here
     // keeps them away from every database (PostgreSQL rejects NUL in text) with one rule.
     if (CONTROL_ESCAPE.test(request.url)) {
-      reply.code(400).send({ error: { code: 'REQUEST.VALIDATION_FAILED', message: 'The URL contains a control character.', requestId: request.id } });
+      const message = 'The URL contains a control character.';
+      // The OAuth endpoints answer every error in RFC 6749's shape (§5.2), not cacheable, as the exception filter does.
+      if (request.routeOptions.url?.startsWith('/oauth/')) {
+        reply.code(400).header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send({ error: 'invalid_request', error_description: message });
+        return;
+      }
+      reply.code(400).send({ error: { code: 'REQUEST.VALIDATION_FAILED', message, requestId: request.id } });
       return;
     }
     done();

@@ -290,6 +290,23 @@ describe.each(TARGETS)('token service on $name', (target) => {
       expect(ok.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'products:read' });
       plaintexts.push(ok.body.access_token);
     });
+
+    it('answers a control character in the URL of an OAuth endpoint in RFC 6749 §5.2 shape too, and elsewhere in its own', async () => {
+      for (const endpoint of ['token', 'introspect', 'revoke']) {
+        const response = await request(`${server.url}/oauth/${endpoint}?x=%00`, {
+          form: { grant_type: 'client_credentials', token: 'x' },
+          headers: { authorization: basic(reader.clientId, reader.clientSecret) },
+        });
+        expect({ status: response.status, body: response.body }, endpoint).toEqual({
+          status: 400,
+          body: { error: 'invalid_request', error_description: 'The URL contains a control character.' },
+        });
+        expect(response.headers.get('cache-control'), endpoint).toBe('no-store');
+      }
+      const management = await request(`${server.url}/apis/my-api/service-accounts?q=%1F`, { token: adminToken });
+      expect(management.status).toBe(400);
+      expect(management.body.error).toEqual({ code: 'REQUEST.VALIDATION_FAILED', message: 'The URL contains a control character.', requestId: management.headers.get('x-request-id') });
+    });
   });
 
   describe('bearer verification', () => {
