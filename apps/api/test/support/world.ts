@@ -17,7 +17,7 @@ export async function bootstrap(server: Pick<TesseraProcess, 'env' | 'cwd'>, api
 }
 
 /** A token from the OAuth endpoint (client_secret_post). */
-export async function tokenFor(server: TesseraProcess, clientId: string, clientSecret: string, scope?: string): Promise<string> {
+export async function tokenFor(server: Pick<TesseraProcess, 'url'>, clientId: string, clientSecret: string, scope?: string): Promise<string> {
   const response = await request(`${server.url}/oauth/token`, {
     form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, ...(scope ? { scope } : {}) },
   });
@@ -27,7 +27,7 @@ export async function tokenFor(server: TesseraProcess, clientId: string, clientS
 
 /** Creates an account with the given scopes and one secret through the management API. */
 export async function createClient(
-  server: TesseraProcess,
+  server: Pick<TesseraProcess, 'url'>,
   adminToken: string,
   api: string,
   scopes: string[],
