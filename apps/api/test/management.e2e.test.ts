@@ -499,6 +499,11 @@ describe.each(TARGETS)('management API on $name', (target) => {
       expectValidationError(await call('POST', `${path}/secrets`, { status: 'disabled' }), 'status');
       expectValidationError(await call('POST', `${path}/secrets/rotate`, { disableOthersAfter: 'tomorrow' }), 'disableOthersAfter');
       expectValidationError(await call('POST', `${path}/secrets/rotate`, { disableOthers: true }), 'disableOthers');
+      // In the year 10000 once in UTC: PostgreSQL refused it as written, a 500 until the contract checked the year.
+      expectValidationError(await call('POST', `${path}/secrets/rotate`, { disableOthersAfter: '9999-12-31T23:59:59-23:59' }), 'disableOthersAfter');
+      expectValidationError(await call('POST', `${path}/secrets`, { expiresAt: '9999-12-31T23:59:59-01:00' }), 'expiresAt');
+      const yearTenThousand = await call('GET', `/apis/alpha-api/audit-events?until=${encodeURIComponent('9999-12-31T23:59:59-23:59')}`);
+      expectValidationError(yearTenThousand, 'until');
       const secretPath = `${path}/secrets/${a.secretId}`;
       expectValidationError(await call('PATCH', secretPath, { status: 'revoked' }), 'status');
       expectValidationError(await call('PATCH', secretPath, { status: 'disabled', expiresAt: new Date(Date.now() + DAY).toISOString() }), 'expiresAt');

@@ -35,6 +35,12 @@ describe('IsoDateTime', () => {
   it.each(['2026-01-31', '2026-01-31T12:00:00', 'yesterday', '2026-13-01T00:00:00Z', ''])('rejects %s', (value) => {
     expect(IsoDateTime.safeParse(value).success).toBe(false);
   });
+  it.each(['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59+01:00'])('accepts an instant within the years 0001-9999 in UTC: %s', (value) => {
+    expect(IsoDateTime.safeParse(value).success).toBe(true);
+  });
+  it.each(['9999-12-31T23:59:59-23:59', '0000-06-01T00:00:00Z', '0001-01-01T00:00:00+01:00'])('rejects an instant outside the years 0001-9999 in UTC: %s', (value) => {
+    expect(IsoDateTime.safeParse(value).error?.issues.map((issue) => issue.message)).toEqual(['expected a date-time from the year 0001 to 9999 (UTC)']);
+  });
 });
 
 describe('ApiSlug', () => {
