@@ -3,12 +3,15 @@ import SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { connect, type Socket } from 'node:net';
 import type { Mailer } from './handlers/ports';
 
+/** How long the mail server's address may take to resolve and accept a connection. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
 /** An SMTP mailer (nodemailer) for `smtp://` or `smtps://` URLs; `from` is the sender address. */
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  // Each step gives up on a server that falls silent. The transport is built here because
-  // createTransport takes a URL's settings only from the URL (its second argument holds defaults
-  // for messages, not for the connection).
-  const settings = { url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000, dnsTimeout: 10_000 };
+  // Each step gives up on a server that falls silent (connecting: see getSocket below). The
+  // transport is built here because createTransport takes a URL's settings only from the URL (its
+  // second argument holds defaults for messages, not for the connection).
+  const settings = { url: smtpUrl, greetingTimeout: 15_000, socketTimeout: 60_000 };
   return {
     async send(message, timeoutMs) {
       // Silence is not the only way to stall: a server that keeps talking never times out. So the
@@ -22,8 +25,18 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
           getSocket(options, callback) {
             if (expired) return callback(new Error('The time limit passed before connecting.'), null);
             // nodemailer's own default port; it upgrades the socket to TLS for smtps:// (and 465).
-            socket = connect({ host: options.host ?? 'localhost', port: Number(options.port) || (options.secure ? 465 : 587) });
-            callback(null, { connection: socket });
+            const host = options.host ?? 'localhost';
+            const port = Number(options.port) || (options.secure ? 465 : 587);
+            const opened = connect({ host, port });
+            // nodemailer takes a socket it is handed as connected already, so its own connection
+            // and DNS timeouts do not apply: this one covers both, with their plain message.
+            const connecting = setTimeout(
+              () => opened.destroy(new Error(`Connection timeout: ${host}:${port} did not accept a connection within ${CONNECT_TIMEOUT_MS / 1000} s.`)),
+              CONNECT_TIMEOUT_MS,
+            );
+            opened.once('connect', () => clearTimeout(connecting)).once('close', () => clearTimeout(connecting));
+            socket = opened;
+            callback(null, { connection: opened });
           },
         }),
       );
