@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from './common/app-error';
 import { STATUS_BY_CODE } from './common/error-status';
+import { sendOAuthError } from './common/http-errors';
 import { OpenConnections } from './common/open-connections';
 import { AppModule } from './app.module';
 import type { Config } from './config/env';
@@ -114,9 +115,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // keeps them away from every database (PostgreSQL rejects NUL in text) with one rule.
     if (CONTROL_ESCAPE.test(request.url)) {
       const message = 'The URL contains a control character.';
-      // The OAuth endpoints answer every error in RFC 6749's shape (§5.2), not cacheable, as the exception filter does.
+      // The OAuth endpoints answer every error in RFC 6749's shape, as the exception filter does.
       if (request.routeOptions.url?.startsWith('/oauth/')) {
-        reply.code(400).header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send({ error: 'invalid_request', error_description: message });
+        sendOAuthError(reply, 400, 'invalid_request', message);
         return;
       }
       reply.code(400).send({ error: { code: 'REQUEST.VALIDATION_FAILED', message, requestId: request.id } });

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_BY_CODE } from './error-status';
-import { BearerException, OAuthException, ProblemException, noRoute } from './http-errors';
+import { BearerException, OAuthException, ProblemException, noRoute, sendOAuthError } from './http-errors';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'REQUEST.VALIDATION_FAILED',
@@ -33,7 +33,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const isOAuth = request.url.startsWith('/oauth/');
 
     if (exception instanceof OAuthException) {
-      this.sendOAuth(reply, exception.status, exception.error, exception.description, exception.headers);
+      sendOAuthError(reply, exception.status, exception.error, exception.description, exception.headers);
       return;
     }
     if (exception instanceof BearerException) {
@@ -45,7 +45,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof ProblemException) {
       const status = STATUS_BY_CODE[exception.code];
       if (isOAuth && status < 500 && status !== 404) {
-        this.sendOAuth(reply, status === 401 ? 401 : 400, status === 401 ? 'invalid_client' : 'invalid_request', exception.message, exception.headers);
+        sendOAuthError(reply, status === 401 ? 401 : 400, status === 401 ? 'invalid_client' : 'invalid_request', exception.message, exception.headers);
         return;
       }
       for (const [name, value] of Object.entries(exception.headers)) reply.header(name, value);
@@ -68,7 +68,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         : status === 415 && isOAuth ? 'Unsupported Content-Type; send application/x-www-form-urlencoded.'
         : publicMessage(exception, status);
       if (isOAuth && status !== 404) {
-        this.sendOAuth(reply, 400, 'invalid_request', message, {});
+        sendOAuthError(reply, 400, 'invalid_request', message, {});
         return;
       }
       reply.status(status).send({ error: { code: CODE_BY_STATUS[status] ?? 'REQUEST.VALIDATION_FAILED', message, requestId } });
@@ -77,12 +77,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
     this.logger.error(`Unhandled error in request ${requestId}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
     reply.status(500).send({ error: { code: 'INTERNAL.ERROR', message: 'An internal error occurred.', requestId } });
-  }
-
-  private sendOAuth(reply: FastifyReply, status: number, error: string, description: string, headers: Readonly<Record<string, string>>): void {
-    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-    reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
-    reply.status(status).send({ error, error_description: description });
   }
 }
 

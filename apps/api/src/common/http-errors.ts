@@ -1,4 +1,5 @@
 import type { OAuthErrorCode, ValidationIssue } from '@tessera/contracts';
+import type { FastifyReply } from 'fastify';
 import { isScope } from '@tessera/domain';
 import type { ErrorCode, Failure } from './app-error';
 
@@ -39,6 +40,16 @@ export class OAuthException extends Error {
     super(description);
     this.name = 'OAuthException';
   }
+}
+
+/**
+ * Answers an RFC 6749 §5.2 error, `{error, error_description}`, never cached (§5.1): the one shape
+ * of every error of the OAuth endpoints, whether the exception filter or a request hook refuses.
+ */
+export function sendOAuthError(reply: FastifyReply, status: number, error: OAuthErrorCode, description: string, headers: Readonly<Record<string, string>> = {}): void {
+  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+  reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+  reply.status(status).send({ error, error_description: description });
 }
 
 /** What an `error_description` may hold (RFC 6750 §3): printable ASCII but `"` and `\`. */
