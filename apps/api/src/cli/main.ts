@@ -70,8 +70,13 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Paramete
  */
 function date(value: string): Date {
   const dateTime = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  if (!IsoDateTime.safeParse(dateTime).success) {
-    throw new InvalidArgumentError('expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date (midnight UTC)');
+  const checked = IsoDateTime.safeParse(dateTime);
+  if (!checked.success) {
+    // The contract's own reason when the form is right but the instant is not (a year beyond 9999).
+    const rightForm = !checked.error.issues.some((issue) => issue.code === 'invalid_format');
+    throw new InvalidArgumentError(
+      rightForm ? checked.error.issues[0]!.message : 'expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date (midnight UTC)',
+    );
   }
   return new Date(dateTime);
 }
