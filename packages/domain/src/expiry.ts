@@ -57,15 +57,27 @@ export function isExpired(expiresAt: Date | null, now: Date): boolean {
   return expiresAt !== null && expiresAt.getTime() <= now.getTime();
 }
 
-/**
- * True when a secret expiring at `expiresAt` outlives what `policy` allows a secret made at `now`:
- * it never expires and the policy does not allow that, or it expires after `maxExpiresAt`. Exactly
- * the expiries `resolveExpiry` would refuse at `now` as beyond the maximum or as never-expiring.
- * Narrowing a policy does not shorten existing secrets (that would cut off running callers without
- * warning); this tells the owner which ones to rotate. An expired secret never outlives a policy.
- */
-export function outlivesPolicy(expiresAt: Date | null, now: Date, policy: ApiPolicy): boolean {
+/** What a policy allows a secret made at a given time: the latest expiry, and whether it may never expire. */
+export interface PolicyLimits {
+  readonly latestExpiresAt: Date;
+  readonly neverExpires: boolean;
+}
+
+/** The limits `policy` sets on a secret made at `now` (those `resolveExpiry` applies). */
+export function policyLimits(now: Date, policy: ApiPolicy): PolicyLimits {
   assertValidDate(now, 'now');
-  if (expiresAt === null) return !(policy.allowNeverExpires && policy.maxSecretLifetimeDays === null);
-  return expiresAt.getTime() > maxExpiresAt(now, policy).getTime();
+  return { latestExpiresAt: maxExpiresAt(now, policy), neverExpires: policy.allowNeverExpires && policy.maxSecretLifetimeDays === null };
+}
+
+/**
+ * True when a secret expiring at `expiresAt` outlives `limits` (see {@link policyLimits}): it never
+ * expires and they do not allow that, or it expires after their latest expiry. Exactly the expiries
+ * `resolveExpiry` would refuse at `now` as beyond the maximum or as never-expiring. Narrowing a
+ * policy does not shorten existing secrets (that would cut off running callers without warning);
+ * this tells the owner which ones to rotate, and a store can count them with the same two limits.
+ * An expired secret never outlives a policy.
+ */
+export function outlivesPolicy(expiresAt: Date | null, limits: PolicyLimits): boolean {
+  if (expiresAt === null) return !limits.neverExpires;
+  return expiresAt.getTime() > limits.latestExpiresAt.getTime();
 }

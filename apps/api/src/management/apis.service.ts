@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiSlug } from '@tessera/contracts';
-import { DEFAULT_API_POLICY, outlivesPolicy, validatePolicy, type ApiPolicy, type Clock } from '@tessera/domain';
+import { DEFAULT_API_POLICY, policyLimits, validatePolicy, type ApiPolicy, type Clock } from '@tessera/domain';
 import { Store, type Api, type StoreSession } from '@tessera/store';
 import { AppError, notFound, type AppResult } from '../common/app-error';
 import { CLOCK } from '../common/tokens';
@@ -75,7 +75,6 @@ export class ApisService {
 
   /** How many of the API's secrets, enabled or not (one can be enabled again), `policy` would not give now. */
   private async secretsBeyond(tx: StoreSession, slug: string, policy: ApiPolicy): Promise<number> {
-    const now = this.clock.now();
-    return (await tx.secrets.expiries(slug)).filter((expiresAt) => outlivesPolicy(expiresAt, now, policy)).length;
+    return tx.secrets.countOutliving(slug, policyLimits(this.clock.now(), policy));
   }
 }

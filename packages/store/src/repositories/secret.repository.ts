@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { AccountId, Secret, SecretId } from '@tessera/domain';
+import type { AccountId, PolicyLimits, Secret, SecretId } from '@tessera/domain';
 import { SecretEntity } from '../entities';
 import { secretRowFields, toSecret, type StoredSecret } from '../mappers';
 
@@ -42,10 +42,13 @@ export class SecretRepository {
     return rows.map((row) => ({ ...toSecret(row), api: row.api }));
   }
 
-  /** The expiry of every secret of an API, enabled or not (null: never expires). */
-  async expiries(api: string): Promise<(Date | null)[]> {
-    const rows = await this.em.find(SecretEntity, { api }, { fields: ['expiresAt'], disableIdentityMap: true });
-    return rows.map((row) => row.expiresAt);
+  /**
+   * How many secrets of an API, enabled or not, outlive `limits`: the domain's `outlivesPolicy`,
+   * counted by the database (expiring after the latest expiry, or never where that is not allowed).
+   */
+  async countOutliving(api: string, limits: PolicyLimits): Promise<number> {
+    const beyond = { expiresAt: { $gt: limits.latestExpiresAt } };
+    return this.em.count(SecretEntity, { api, ...(limits.neverExpires ? beyond : { $or: [beyond, { expiresAt: null }] }) });
   }
 
   /** Enabled secrets of an API that expire before `horizon` (already expired ones included). */
