@@ -38,17 +38,12 @@ export function defaultExpiresAt(now: Date, policy: ApiPolicy): Date {
  * Throws on an invalid Date (a bug upstream: inputs are parsed at the boundary).
  */
 export function resolveExpiry(requested: Date | null | undefined, now: Date, policy: ApiPolicy): Result<Date | null> {
-  assertValidDate(now, 'now');
+  const limits = policyLimits(now, policy);
   if (requested === undefined) return ok(defaultExpiresAt(now, policy));
-  if (requested === null) {
-    return policy.allowNeverExpires && policy.maxSecretLifetimeDays === null
-      ? ok(null)
-      : err(new SecretNeverExpiresNotAllowedError(policy.maxSecretLifetimeDays));
-  }
+  if (requested === null) return limits.neverExpires ? ok(null) : err(new SecretNeverExpiresNotAllowedError(policy.maxSecretLifetimeDays));
   assertValidDate(requested, 'expiresAt');
   if (requested.getTime() <= now.getTime()) return err(new SecretExpiryInPastError(requested, now));
-  const max = maxExpiresAt(now, policy);
-  if (requested.getTime() > max.getTime()) return err(new SecretExpiryBeyondMaximumError(max, maxLifetimeDays(policy)));
+  if (requested.getTime() > limits.latestExpiresAt.getTime()) return err(new SecretExpiryBeyondMaximumError(limits.latestExpiresAt, maxLifetimeDays(policy)));
   return ok(new Date(requested.getTime()));
 }
 
@@ -63,7 +58,7 @@ export interface PolicyLimits {
   readonly neverExpires: boolean;
 }
 
-/** The limits `policy` sets on a secret made at `now` (those `resolveExpiry` applies). */
+/** The limits `policy` sets on a secret made at `now`, the ones `resolveExpiry` applies. */
 export function policyLimits(now: Date, policy: ApiPolicy): PolicyLimits {
   assertValidDate(now, 'now');
   return { latestExpiresAt: maxExpiresAt(now, policy), neverExpires: policy.allowNeverExpires && policy.maxSecretLifetimeDays === null };
