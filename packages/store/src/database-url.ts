@@ -8,8 +8,8 @@ export const DEFAULT_DATABASE_URL = 'sqlite:./data/tessera.sqlite';
 
 /**
  * Parses `sqlite:PATH` (`sqlite::memory:` for an in-memory database) or `postgres://…` /
- * `postgresql://…`. Returns an error message naming the accepted forms for anything else, to follow the variable's
- * name (`DATABASE_URL: …`).
+ * `postgresql://…`. Returns an error message naming the accepted forms for anything else, to
+ * follow the variable's name (`DATABASE_URL: …`).
  */
 export function parseDatabaseUrl(value: string): DatabaseTarget | { readonly error: string } {
   if (value.startsWith('sqlite:')) {
