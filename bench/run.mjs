@@ -74,16 +74,66 @@ async function cleanupAndExit(code) {
   if (cleaningUp) return;
   cleaningUp = true;
   await stopAll();
+  unpinServices();
   rmSync(workDir, { recursive: true, force: true });
   process.exit(code);
 }
 process.on('SIGINT', () => void cleanupAndExit(130));
 process.on('SIGTERM', () => void cleanupAndExit(143));
-process.on('exit', () => killAllNow());
+process.on('exit', () => {
+  killAllNow();
+  unpinServices();
+});
 process.on('unhandledRejection', (error) => {
   process.stderr.write(`[bench] unexpected error: ${error?.stack ?? error}\n`);
   void cleanupAndExit(1);
 });
+
+// ---------------------------------------------------------------------------------------------
+// The local PostgreSQL and Redis
+
+/** The processes moved to the load core, with the CPU list each had before (to put back). */
+const pinnedServices = [];
+
+/**
+ * Moves the running PostgreSQL and Redis processes (every thread) to the load core for the run.
+ * Left free, the scheduler also runs them on the server core, where the database's work for
+ * Tessera (and autovacuum, checkpoints, WAL writes) takes CPU from the server being measured,
+ * which no baseline pays: in a deployment the database is on other hardware. PostgreSQL's
+ * backends inherit the postmaster's affinity, so the connections Tessera opens later are covered.
+ * Needs the right to change another user's processes (root); without it the run goes on as before.
+ */
+function pinServices() {
+  const pids = ['postgres', 'redis-server'].flatMap((name) => {
+    try {
+      return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    } catch {
+      return []; // pgrep exits 1 when nothing matches
+    }
+  });
+  for (const pid of pids) {
+    const before = safe(() => execFileSync('taskset', ['-c', '-p', pid], { encoding: 'utf8' }).split(':').pop().trim());
+    try {
+      execFileSync('taskset', ['-a', '-c', '-p', LOAD_CPU, pid], { stdio: 'ignore' });
+      pinnedServices.push({ pid, before });
+    } catch {
+      // Not ours to move, or gone.
+    }
+  }
+  return { found: pids.length, pinned: pinnedServices.length };
+}
+
+/** Gives the pinned services their CPUs back (idempotent). */
+function unpinServices() {
+  for (const { pid, before } of pinnedServices.splice(0)) {
+    if (before === 'unknown') continue;
+    try {
+      execFileSync('taskset', ['-a', '-c', '-p', before, pid], { stdio: 'ignore' });
+    } catch {
+      // Gone (a backend that ended).
+    }
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -514,8 +564,10 @@ async function main() {
   const startedAt = new Date();
   const facts = machine(); // before pinning: `nproc` honours this process's CPU affinity
   execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  facts.pinnedServices = only.has('postgres') ? pinServices() : null;
   const results = { startedAt, settings, machine: facts, baselines: {}, tessera: {}, failures: [], checks: [] };
   log(`servers on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU}; ${settings.rounds} rounds of ${settings.duration}s per server (${settings.warmup}s warm-up first)`);
+  if (facts.pinnedServices) log(`PostgreSQL and Redis: ${facts.pinnedServices.pinned} of ${facts.pinnedServices.found} processes moved to CPU ${LOAD_CPU} for the run`);
 
   const contenders = [];
   if (only.has('baselines')) contenders.push(...(await startBaselines(results)));
@@ -553,6 +605,7 @@ async function main() {
     }
   }
   await stopAll();
+  unpinServices();
 
   results.finishedAt = new Date();
   results.evaluation = evaluate(results);

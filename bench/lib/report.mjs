@@ -190,6 +190,13 @@ function readingSection(results) {
   return out;
 }
 
+/** How the local PostgreSQL and Redis were placed (bench/run.mjs, pinServices). */
+function pinnedServicesNote(pinned) {
+  if (!pinned) return '';
+  if (pinned.pinned === 0) return ` PostgreSQL and Redis could not be moved (${pinned.found} processes found): the scheduler ran them on either core, the server's included.`;
+  return ` For the run, the local PostgreSQL and Redis (${pinned.pinned} processes, every thread) are moved to CPU 1 as well and put back afterwards: in a deployment the database runs on other hardware, and left free it would take the server core's time from Tessera alone.`;
+}
+
 export function renderMarkdown(results) {
   const { machine: m, settings: s } = results;
   const quick = s.rounds < 5 || s.duration < 5 || s.warmup < 3;
@@ -210,7 +217,7 @@ export function renderMarkdown(results) {
     '',
     '## Method',
     '',
-    '- Every server runs in its own process pinned to CPU 0 (`taskset -c 0 node …`). All are started and checked first; then they are loaded one at a time, in rounds: each round measures every issuance server one after the other, then every protected-call server, each group starting one server later than in the round before. After each measurement the script waits until the server just loaded has stopped using CPU (work it deferred, such as batched audit writes, done) before loading the next, so a server not under load is idle. The load generator (autocannon, programmatic API, in a child process) and the orchestrating script are pinned to CPU 1. Everything is on the loopback interface.',
+    '- Every server runs in its own process pinned to CPU 0 (`taskset -c 0 node …`). All are started and checked first; then they are loaded one at a time, in rounds: each round measures every issuance server one after the other, then every protected-call server, each group starting one server later than in the round before. After each measurement the script waits until the server just loaded has stopped using CPU (work it deferred, such as batched audit writes, done) before loading the next, so a server not under load is idle. The load generator (autocannon, programmatic API, in a child process) and the orchestrating script are pinned to CPU 1. Everything is on the loopback interface.' + pinnedServicesNote(m.pinnedServices),
     `- Each measurement: ${s.duration} s with ${s.connections} connections, pipelining ${s.pipelining}, after a discarded warm-up (${s.warmup} s before a server's first measurement, 1 s before the others); ${s.rounds} rounds. Every response status is counted: a measurement with non-2xx answers or connection errors is flagged and its checks are not counted as passing.`,
     '- Why rounds: this machine is shared, and its speed drifts by tens of percent within minutes (the same server has measured 3,000 and 6,000 tokens/s a few minutes apart). Measured one after the other, minutes apart, two servers\' ratio mostly measured that drift. A ratio here is the median, over the rounds both were measured in, of the two servers\' req/s *in the same round* (at most three measurements apart, well under a minute); req/s, p50 and p99 in the table are medians over rounds, and every round\'s req/s is shown.',
     '- **Token issuance**: `POST /oauth/token`, `grant_type=client_credentials` form-encoded, client authentication `client_secret_basic`.',
