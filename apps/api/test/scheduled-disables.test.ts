@@ -1,6 +1,6 @@
 import { createServiceAccount, DEFAULT_API_POLICY } from '@tessera/domain';
 import { SecretRepository, type Store } from '@tessera/store';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pooledRandomBytes } from '../src/crypto/random';
 import { CLI_CONTEXT } from '../src/events/audit-context';
 import type { SecretsService } from '../src/management/secrets.service';
@@ -9,12 +9,16 @@ import { managementServices } from './support/services';
 
 const MINUTE = 60_000;
 
-/** The disables a rotation schedules, carried out by SecretsService (as a running API process does every 15 s). */
+/**
+ * The disables a rotation schedules, carried out by SecretsService (as a running API process does
+ * every 15 s). They fall due by the database's clock: this API host's clock (`clock`) is set off
+ * from it, ten minutes behind unless a test says otherwise.
+ */
 describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
   let db: TestDatabase;
   let store: Store;
   let secrets: SecretsService;
-  const clock = { current: new Date('2027-03-01T09:00:00.000Z'), now() { return this.current; } };
+  const clock = { current: new Date(), now() { return this.current; } };
   const random = pooledRandomBytes();
 
   beforeAll(async () => {
@@ -23,6 +27,8 @@ describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
     ({ secrets } = managementServices(store, clock, random));
     await store.transaction((tx) => tx.apis.insert({ slug: 'shop', policy: DEFAULT_API_POLICY, createdAt: clock.now(), updatedAt: clock.now() }));
   });
+
+  beforeEach(() => hostClockOff(-10 * MINUTE));
 
   afterAll(async () => {
     await store?.close();
@@ -40,6 +46,11 @@ describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
     if (!rotated.ok) throw rotated.error;
     expect(rotated.value.stillEnabled.map((s) => [s.id, s.disableAt])).toEqual([[old.value.secret.id, new Date(clock.now().getTime() + MINUTE)]]);
     return { accountId: account.value.id, oldId: old.value.secret.id };
+  }
+
+  /** Sets this API host's clock `offset` ms off the database's. */
+  async function hostClockOff(offset: number) {
+    clock.current = new Date((await store.now()).getTime() + offset);
   }
 
   async function statusOf(accountId: string, secretId: string) {
@@ -89,5 +100,21 @@ describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
       due.mockRestore();
     }
     expect(await statusOf(accountId, oldId)).toEqual({ status: 'enabled', disableAt: null });
+  });
+
+  it('disables a secret when its time has come by the database\'s clock, though the host\'s clock runs behind', async () => {
+    // Due a minute after rotating by this host's clock: nine minutes ago by the database's.
+    const { accountId, oldId } = await rotatedAccount('host behind');
+    await secrets.disableScheduled();
+    expect(await statusOf(accountId, oldId)).toEqual({ status: 'disabled', disableAt: null });
+  });
+
+  it('does not disable a secret early on a host whose clock runs ahead', async () => {
+    await hostClockOff(10 * MINUTE);
+    const { accountId, oldId } = await rotatedAccount('host ahead');
+    // By this host's clock the disable is a minute overdue; by the database's, nine minutes away.
+    clock.current = new Date(clock.current.getTime() + 2 * MINUTE);
+    await secrets.disableScheduled();
+    expect(await statusOf(accountId, oldId)).toEqual({ status: 'enabled', disableAt: new Date(clock.current.getTime() - MINUTE) });
   });
 });

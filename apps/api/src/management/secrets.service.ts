@@ -195,9 +195,13 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
     return result;
   }
 
-  /** Disables the secrets whose rotation-scheduled time has come. Idempotent across processes. */
+  /**
+   * Disables the secrets whose rotation-scheduled time has come. Idempotent across processes.
+   * "Has come" is by the database's clock, as for the worker's expiry scan: every API process then
+   * agrees, and one whose host clock runs ahead cannot disable a secret early for all of them.
+   */
   async disableScheduled(): Promise<number> {
-    const now = this.clock.now();
+    const now = await this.store.now();
     const due = await this.store.session().secrets.dueForDisable(now);
     let disabled = 0;
     for (const secret of due) {
