@@ -4,7 +4,8 @@ import { KeyEncryption, type Store } from '@tessera/store';
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DeliveryJob } from '@tessera/contracts';
-import { BullmqWorker, EmbeddedWorker, createMailer, handleDelivery, handleExpiryScan } from '../src';
+import { EmbeddedWorker, createMailer, handleDelivery, handleExpiryScan } from '../src';
+import { BullmqWorker } from '../src/bullmq-worker';
 import { TARGETS, hasher, openStore, random } from './fixtures';
 import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './sinks';
 
