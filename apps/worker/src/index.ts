@@ -6,4 +6,5 @@ export * from './handlers/delivery.handler';
 export * from './handlers/destination';
 export * from './embedded-worker';
 export * from './mailer';
+export * from './redis-url';
 export * from './redis-connection';

@@ -1,3 +1,6 @@
+// The API's configuration imports this file alone (`@tessera/store/database-url`): the CLI checks
+// its configuration before it loads the ORM. So it imports nothing.
+
 /** Where Tessera keeps its data, parsed from `DATABASE_URL`. */
 export type DatabaseTarget =
   | { readonly dialect: 'sqlite'; readonly path: string }

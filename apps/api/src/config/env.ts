@@ -1,6 +1,8 @@
 import { LogLevelVariable, SwitchVariable, parseEnvironment, wholeNumberVariable } from '@tessera/contracts';
-import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
-import { RedisUrl } from '@tessera/worker';
+// The URL checks alone, not the packages' indexes (MikroORM, ioredis, nodemailer): the CLI checks
+// its configuration before it loads the app.
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store/database-url';
+import { RedisUrl } from '@tessera/worker/redis-url';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 

@@ -1,7 +1,7 @@
 import { LogLevelVariable, SwitchVariable, parseEnvironment, wholeNumberVariable } from '@tessera/contracts';
 import { parseDatabaseUrl, type DatabaseTarget } from '@tessera/store';
 import { z } from 'zod';
-import { RedisUrl } from '../redis-connection';
+import { RedisUrl } from '../redis-url';
 
 /** The worker process's configuration, read from the environment once at start. */
 export interface WorkerConfig {
