@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
 import {
   CreateAlertChannelRequest,
   IsoDateTime,
@@ -12,48 +9,38 @@ import {
   parseOrIssues,
 } from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
-import { DatabaseUnavailableError, WrongPepperError, migrate, openDatabase, pendingMigrations } from '@tessera/store';
-import { RedisUnavailableError } from '@tessera/worker';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import pino from 'pino';
 import type { z } from 'zod';
-import { AppModule } from '../app.module';
-import { OpenConnections } from '../common/open-connections';
 import { ConfigError, loadConfig, type Config } from '../config/env';
-import { createLogger, nestLogging } from '../config/logger';
-import { RemindersService } from '../alerts/reminders.service';
 import { CLI_CONTEXT } from '../events/audit-context';
-import { AlertChannelsService } from '../management/alert-channels.service';
-import { ApisService } from '../management/apis.service';
 import { presentAccount, presentApi, presentCreatedSecret, presentSecret, presentUpdatedApi } from '../management/presenters';
-import { SecretsService } from '../management/secrets.service';
-import { ServiceAccountsService } from '../management/service-accounts.service';
-import { SigningKeysService } from '../tokens/signing-keys.service';
+import type { Services } from './application';
 import { CliFailure, EXIT, endQuietlyOnClosedPipe, print, printList } from './cli-output';
 
 /**
  * `tessera`: set-up and scripting against the database directly, through the same services and
  * domain rules as the HTTP API. Uses the server's environment. Output: text, or JSON with --json.
  */
-async function withApp<T>(config: Config, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination({ fd: 2, sync: true }));
-  const app = await OpenConnections.closedOnFailure((connections) =>
-    NestFactory.createApplicationContext(AppModule.forRoot(config, connections), nestLogging(logger)),
-  );
-  try {
-    return await work(app);
-  } finally {
-    await app.close();
-  }
+async function withApp<T>(config: Config, work: (app: Services) => Promise<T>): Promise<T> {
+  return (await application()).withApp(config, work);
+}
+
+/**
+ * The application (Nest, MikroORM, Redis: see ./application), loaded only once a command runs and
+ * its configuration has been read: help, usage errors and a bad configuration are reported without
+ * it, in a fraction of the time. Nothing else in this file may import it, other than as types.
+ */
+function application(): Promise<typeof import('./application.js')> {
+  return import('./application.js');
 }
 
 /**
  * {@link withApp} for a command that works in one API (`--api`): an unknown API is reported as not
  * found (exit code 3), by every such command alike, before any work is done.
  */
-async function withApi<T>(config: Config, api: string, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+async function withApi<T>(config: Config, api: string, work: (app: Services) => Promise<T>): Promise<T> {
   return withApp(config, async (app) => {
-    unwrap(await app.get(ApisService).get(api));
+    unwrap(await app.apis.get(api));
     return work(app);
   });
 }
@@ -140,14 +127,9 @@ export function buildProgram(config: () => Config): Command {
     .command('migrate')
     .description('apply pending database migrations')
     .action(async () => {
-      const orm = await openDatabase(config().database);
-      try {
-        const applied = await migrate(orm);
-        const pending = await pendingMigrations(orm);
-        print(json() ? { applied, pending } : applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.', json());
-      } finally {
-        await orm.close(true);
-      }
+      const database = config().database; // checked before the application loads
+      const { applied, pending } = await (await application()).migrateDatabase(database);
+      print(json() ? { applied, pending } : applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.', json());
     });
 
   program
@@ -157,15 +139,15 @@ export function buildProgram(config: () => Config): Command {
     .option('--name <name>', 'name of the admin account (default "admin", or "admin (2)", … when taken)')
     .action(async (options: { api: string; name?: string }) => {
       const output = await withApp(config(), async (app) => {
-        unwrap(await app.get(ApisService).ensure(options.api, CLI_CONTEXT));
-        const accounts = app.get(ServiceAccountsService);
+        unwrap(await app.apis.ensure(options.api, CLI_CONTEXT));
+        const accounts = app.accounts;
         const create = (name: string) => accounts.create(options.api, { name, description: 'Created by tessera bootstrap', scopes: [ADMIN_SCOPE] }, CLI_CONTEXT);
         // Bootstrapping an API again makes one more admin account (to get back in when an admin
         // secret is lost); names are unique per API, so the default name takes the first free number.
         let result = await create(options.name ?? 'admin');
         for (let n = 2; options.name === undefined && !result.ok && result.error.code === 'ACCOUNT.NAME_TAKEN' && n <= 1000; n++) result = await create(`admin (${n})`);
         const account = unwrap(result);
-        const created = unwrap(await app.get(SecretsService).add(options.api, account.id, {}, CLI_CONTEXT));
+        const created = unwrap(await app.secrets.add(options.api, account.id, {}, CLI_CONTEXT));
         return { api: options.api, accountId: account.id, clientId: account.clientId, secretId: created.secret.id, clientSecret: created.plaintext };
       });
       print(output, json());
@@ -178,7 +160,7 @@ export function buildProgram(config: () => Config): Command {
     .option('--withdraw-previous', 'for a key that may have leaked: delete every previous key now, so that the tokens they signed stop working')
     .action(async (options: { withdrawPrevious?: boolean }) => {
       const withdrawPrevious = options.withdrawPrevious === true;
-      print(await withApp(config(), (app) => app.get(SigningKeysService).rotate(CLI_CONTEXT, { withdrawPrevious })), json());
+      print(await withApp(config(), (app) => app.signingKeys.rotate(CLI_CONTEXT, { withdrawPrevious })), json());
     });
   keys
     .command('list')
@@ -186,7 +168,7 @@ export function buildProgram(config: () => Config): Command {
     .action(async () => {
       printList(
         await withApp(config(), async (app) => {
-          const keys = app.get(SigningKeysService);
+          const keys = app.signingKeys;
           const active = keys.current().kid;
           return keys.publishedKeys().map((k) => ({
             kid: k.kid,
@@ -207,7 +189,7 @@ export function buildProgram(config: () => Config): Command {
     .command('scan')
     .description('scan every API now: record due reminders and deliver them to the security contacts')
     .action(async () => {
-      const summary = await withApp(config(), (app) => app.get(RemindersService).worker.scanNow());
+      const summary = await withApp(config(), (app) => app.reminders.worker.scanNow());
       print(
         json()
           ? { scanned: true, ...summary }
@@ -222,7 +204,7 @@ export function buildProgram(config: () => Config): Command {
     .description("show an API's policy")
     .argument('<api>', 'API slug')
     .action(async (api: string) => {
-      print(presentApi(await withApp(config(), async (app) => unwrap(await app.get(ApisService).get(api)))), json());
+      print(presentApi(await withApp(config(), async (app) => unwrap(await app.apis.get(api)))), json());
     });
   apis
     .command('set')
@@ -243,7 +225,7 @@ export function buildProgram(config: () => Config): Command {
         ...(o.maxSecrets !== undefined ? { maxSecretsPerAccount: o.maxSecrets as number } : {}),
         ...(o.unusedAfter !== undefined ? { unusedAfterDays: o.unusedAfter as number } : {}),
       };
-      print(presentUpdatedApi(await withApp(config(), async (app) => unwrap(await app.get(ApisService).update(api, patch, CLI_CONTEXT)))), json());
+      print(presentUpdatedApi(await withApp(config(), async (app) => unwrap(await app.apis.update(api, patch, CLI_CONTEXT)))), json());
     });
 
   const accounts = program.command('accounts').description('service accounts');
@@ -263,7 +245,7 @@ export function buildProgram(config: () => Config): Command {
         { limit: o.limit, ...(o.status ? { status: o.status } : {}), ...(o.q ? { q: o.q } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) },
         { limit: '--limit', status: '--status', q: '--q', cursor: '--cursor' },
       );
-      const page = await withApi(config(), o.api, (app) => app.get(ServiceAccountsService).list(o.api, query));
+      const page = await withApi(config(), o.api, (app) => app.accounts.list(o.api, query));
       printList(json() ? page.items.map(presentAccount) : page.items.map((a) => ({ id: a.id, clientId: a.clientId, name: a.name, status: a.status, scopes: a.scopes })), json(), page);
     });
   accounts
@@ -274,7 +256,7 @@ export function buildProgram(config: () => Config): Command {
     .option('--description <text>', 'description', '')
     .option('--scopes <scopes>', 'granted scopes, e.g. "products:read,products:write"', list, [])
     .action(async (o: { api: string; name: string; description: string; scopes: string[] }) => {
-      const account = await withApi(config(), o.api, async (app) => unwrap(await app.get(ServiceAccountsService).create(o.api, o, CLI_CONTEXT)));
+      const account = await withApi(config(), o.api, async (app) => unwrap(await app.accounts.create(o.api, o, CLI_CONTEXT)));
       print(presentAccount(account), json());
     });
   accounts
@@ -296,7 +278,7 @@ export function buildProgram(config: () => Config): Command {
       );
       // As PATCH /apis/:api/service-accounts/:id does: a cleared description is the empty one.
       const patch = { ...rest, ...(description !== undefined ? { description: description ?? '' } : {}) };
-      const account = await withApi(config(), o.api, async (app) => unwrap(await app.get(ServiceAccountsService).update(o.api, o.account, patch, CLI_CONTEXT)));
+      const account = await withApi(config(), o.api, async (app) => unwrap(await app.accounts.update(o.api, o.account, patch, CLI_CONTEXT)));
       print(presentAccount(account), json());
     });
   for (const status of ['enable', 'disable'] as const) {
@@ -307,7 +289,7 @@ export function buildProgram(config: () => Config): Command {
       .argument('<accountId>')
       .action(async (id: string, o: { api: string }) => {
         const account = await withApi(config(), o.api, async (app) =>
-          unwrap(await app.get(ServiceAccountsService).update(o.api, id, { status: status === 'enable' ? 'enabled' : 'disabled' }, CLI_CONTEXT)),
+          unwrap(await app.accounts.update(o.api, id, { status: status === 'enable' ? 'enabled' : 'disabled' }, CLI_CONTEXT)),
         );
         print(presentAccount(account), json());
       });
@@ -318,7 +300,7 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .argument('<accountId>')
     .action(async (id: string, o: { api: string }) => {
-      await withApi(config(), o.api, async (app) => unwrap(await app.get(ServiceAccountsService).delete(o.api, id, CLI_CONTEXT)));
+      await withApi(config(), o.api, async (app) => unwrap(await app.accounts.delete(o.api, id, CLI_CONTEXT)));
       print(json() ? { deleted: id } : `Deleted ${id}`, json());
     });
 
@@ -329,7 +311,7 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .addOption(accountOption())
     .action(async (o: { api: string; account: string }) => {
-      const found = await withApi(config(), o.api, async (app) => unwrap(await app.get(SecretsService).list(o.api, o.account)));
+      const found = await withApi(config(), o.api, async (app) => unwrap(await app.secrets.list(o.api, o.account)));
       printList(found.map(presentSecret), json());
     });
   secrets
@@ -341,7 +323,7 @@ export function buildProgram(config: () => Config): Command {
     .option('--description <text>', 'description')
     .action(async (o: { api: string; account: string; expiresAt?: Date | 'never'; description?: string }) => {
       const created = await withApi(config(), o.api, async (app) =>
-        unwrap(await app.get(SecretsService).add(o.api, o.account, { ...expiresAt(o.expiresAt), ...(o.description ? { description: o.description } : {}) }, CLI_CONTEXT)),
+        unwrap(await app.secrets.add(o.api, o.account, { ...expiresAt(o.expiresAt), ...(o.description ? { description: o.description } : {}) }, CLI_CONTEXT)),
       );
       print(presentCreatedSecret(created.account, created.secret, created.plaintext), json());
     });
@@ -356,7 +338,7 @@ export function buildProgram(config: () => Config): Command {
     .action(async (o: { api: string; account: string; expiresAt?: Date | 'never'; description?: string; disableOthersAfter?: Date }) => {
       const rotation = await withApi(config(), o.api, async (app) =>
         unwrap(
-          await app.get(SecretsService).rotate(o.api, o.account, {
+          await app.secrets.rotate(o.api, o.account, {
             ...expiresAt(o.expiresAt),
             ...(o.description ? { description: o.description } : {}),
             ...(o.disableOthersAfter ? { disableOthersAfter: o.disableOthersAfter } : {}),
@@ -381,7 +363,7 @@ export function buildProgram(config: () => Config): Command {
       .argument('<secretId>')
       .action(async (id: string, o: { api: string; account: string }) => {
         const secret = await withApi(config(), o.api, async (app) =>
-          unwrap(await app.get(SecretsService).update(o.api, o.account, id, { status: status === 'enable' ? 'enabled' : 'disabled' }, CLI_CONTEXT)),
+          unwrap(await app.secrets.update(o.api, o.account, id, { status: status === 'enable' ? 'enabled' : 'disabled' }, CLI_CONTEXT)),
         );
         print(presentSecret(secret), json());
       });
@@ -393,7 +375,7 @@ export function buildProgram(config: () => Config): Command {
     .addOption(accountOption())
     .argument('<secretId>')
     .action(async (id: string, o: { api: string; account: string }) => {
-      await withApi(config(), o.api, async (app) => unwrap(await app.get(SecretsService).delete(o.api, o.account, id, CLI_CONTEXT)));
+      await withApi(config(), o.api, async (app) => unwrap(await app.secrets.delete(o.api, o.account, id, CLI_CONTEXT)));
       print(json() ? { deleted: id } : `Deleted ${id}`, json());
     });
 
@@ -404,7 +386,7 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .action(async (o: { api: string }) => {
       printList(await withApi(config(), o.api, async (app) => {
-        const service = app.get(AlertChannelsService);
+        const service = app.channels;
         return unwrap(await service.list(o.api)).map((channel) => service.present(channel));
       }), json());
     });
@@ -421,7 +403,7 @@ export function buildProgram(config: () => Config): Command {
       const secret = await secretFrom(o.secret);
       const input = parsed(CreateAlertChannelRequest, o.webhook ? { kind: 'webhook', url: o.webhook, ...(secret ? { secret } : {}) } : { kind: 'email', address: o.email }, { url: '--webhook', address: '--email', secret: '--secret' });
       print(await withApi(config(), o.api, async (app) => {
-        const service = app.get(AlertChannelsService);
+        const service = app.channels;
         return service.presentCreated(unwrap(await service.create(o.api, input, CLI_CONTEXT)));
       }), json());
     });
@@ -436,7 +418,7 @@ export function buildProgram(config: () => Config): Command {
       const secret = await secretFrom(o.secret);
       const input = parsed(RotateAlertChannelSecretRequest, { ...(secret ? { secret } : {}), ...(o.overlap !== undefined ? { previousSecretValidForSeconds: o.overlap } : {}) }, { secret: '--secret', previousSecretValidForSeconds: '--overlap' });
       print(await withApi(config(), o.api, async (app) => {
-        const service = app.get(AlertChannelsService);
+        const service = app.channels;
         return service.presentCreated(unwrap(await service.rotateSecret(o.api, id, input, CLI_CONTEXT)));
       }), json());
     });
@@ -446,7 +428,7 @@ export function buildProgram(config: () => Config): Command {
     .addOption(apiOption())
     .argument('<channelId>')
     .action(async (id: string, o: { api: string }) => {
-      await withApi(config(), o.api, async (app) => unwrap(await app.get(AlertChannelsService).delete(o.api, id, CLI_CONTEXT)));
+      await withApi(config(), o.api, async (app) => unwrap(await app.channels.delete(o.api, id, CLI_CONTEXT)));
       print(json() ? { deleted: id } : `Deleted ${id}`, json());
     });
 
@@ -523,9 +505,8 @@ async function main(argv: string[]): Promise<number> {
 function cliFailureOf(error: unknown): CliFailure {
   if (error instanceof CliFailure) return error;
   if (error instanceof ConfigError) return new CliFailure(EXIT.CONFIG, error.message, 'CONFIG.INVALID');
-  if (error instanceof DatabaseUnavailableError) return new CliFailure(EXIT.INTERNAL, error.message, 'DATABASE.UNAVAILABLE');
-  if (error instanceof RedisUnavailableError) return new CliFailure(EXIT.INTERNAL, error.message, 'REDIS.UNAVAILABLE');
-  if (error instanceof WrongPepperError) return new CliFailure(EXIT.INTERNAL, error.message, 'PEPPER.MISMATCH');
+  // A database or Redis that cannot be reached, or the wrong pepper, is a CliFailure already: see
+  // ./application, which has their classes.
   return new CliFailure(EXIT.INTERNAL, error instanceof Error ? error.message : String(error), 'INTERNAL.ERROR');
 }
 
