@@ -11,24 +11,29 @@ const MINUTE = 60_000;
 
 /**
  * The disables a rotation schedules, carried out by SecretsService (as a running API process does
- * every 15 s). They fall due by the database's clock: this API host's clock (`clock`) is set off
- * from it, ten minutes behind unless a test says otherwise.
+ * every 15 s). They fall due by the database's clock (`Store.now`), which these tests hold apart
+ * from this API host's clock (`clock`): the same time unless a test sets them apart.
  */
 describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
   let db: TestDatabase;
   let store: Store;
   let secrets: SecretsService;
-  const clock = { current: new Date(), now() { return this.current; } };
+  const clock = { current: new Date('2027-03-01T09:00:00.000Z'), now() { return this.current; } };
+  /** How far the database's clock runs ahead of this host's (ms). */
+  let databaseAhead = 0;
   const random = pooledRandomBytes();
 
   beforeAll(async () => {
     db = await create();
     store = await openStore(db);
+    vi.spyOn(store, 'now').mockImplementation(async () => new Date(clock.now().getTime() + databaseAhead));
     ({ secrets } = managementServices(store, clock, random));
     await store.transaction((tx) => tx.apis.insert({ slug: 'shop', policy: DEFAULT_API_POLICY, createdAt: clock.now(), updatedAt: clock.now() }));
   });
 
-  beforeEach(() => hostClockOff(-10 * MINUTE));
+  beforeEach(() => {
+    databaseAhead = 0;
+  });
 
   afterAll(async () => {
     await store?.close();
@@ -46,11 +51,6 @@ describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
     if (!rotated.ok) throw rotated.error;
     expect(rotated.value.stillEnabled.map((s) => [s.id, s.disableAt])).toEqual([[old.value.secret.id, new Date(clock.now().getTime() + MINUTE)]]);
     return { accountId: account.value.id, oldId: old.value.secret.id };
-  }
-
-  /** Sets this API host's clock `offset` ms off the database's. */
-  async function hostClockOff(offset: number) {
-    clock.current = new Date((await store.now()).getTime() + offset);
   }
 
   async function statusOf(accountId: string, secretId: string) {
@@ -103,6 +103,7 @@ describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
   });
 
   it('disables a secret when its time has come by the database\'s clock, though the host\'s clock runs behind', async () => {
+    databaseAhead = 10 * MINUTE;
     // Due a minute after rotating by this host's clock: nine minutes ago by the database's.
     const { accountId, oldId } = await rotatedAccount('host behind');
     await secrets.disableScheduled();
@@ -110,7 +111,7 @@ describe.each(TARGETS)('scheduled disables on $name', ({ create }) => {
   });
 
   it('does not disable a secret early on a host whose clock runs ahead', async () => {
-    await hostClockOff(10 * MINUTE);
+    databaseAhead = -10 * MINUTE;
     const { accountId, oldId } = await rotatedAccount('host ahead');
     // By this host's clock the disable is a minute overdue; by the database's, nine minutes away.
     clock.current = new Date(clock.current.getTime() + 2 * MINUTE);
