@@ -80,6 +80,7 @@ async function cleanupAndExit(code) {
 }
 process.on('SIGINT', () => void cleanupAndExit(130));
 process.on('SIGTERM', () => void cleanupAndExit(143));
+process.on('SIGHUP', () => void cleanupAndExit(129));
 process.on('exit', () => {
   killAllNow();
   unpinServices();
@@ -92,8 +93,22 @@ process.on('unhandledRejection', (error) => {
 // ---------------------------------------------------------------------------------------------
 // The local PostgreSQL and Redis
 
-/** The processes moved to the load core, with the CPU list each had before (to put back). */
+/**
+ * The processes moved to the load core: pid, start time (to know it is still the same process) and
+ * the CPU list it had before. Also kept in PINNED_FILE until they are put back, so that a run that
+ * was killed (SIGKILL, out of memory) is undone by the next one.
+ */
 const pinnedServices = [];
+const PINNED_FILE = join(os.tmpdir(), 'tessera-bench-pinned-services.json');
+
+/** A process's start time (clock ticks after boot), or null when it is gone. */
+function startTime(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Moves the running PostgreSQL and Redis processes (every thread) to the load core for the run.
@@ -104,35 +119,56 @@ const pinnedServices = [];
  * Needs the right to change another user's processes (root); without it the run goes on as before.
  */
 function pinServices() {
-  const pids = ['postgres', 'redis-server'].flatMap((name) => {
+  const counts = {};
+  for (const name of ['postgres', 'redis-server']) {
+    const count = (counts[name] = { found: 0, moved: 0 });
+    let pids = [];
     try {
-      return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      pids = execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean);
     } catch {
-      return []; // pgrep exits 1 when nothing matches
+      // pgrep exits 1 when nothing matches.
     }
-  });
-  for (const pid of pids) {
-    const before = safe(() => execFileSync('taskset', ['-c', '-p', pid], { encoding: 'utf8' }).split(':').pop().trim());
-    try {
-      execFileSync('taskset', ['-a', '-c', '-p', LOAD_CPU, pid], { stdio: 'ignore' });
-      pinnedServices.push({ pid, before });
-    } catch {
-      // Not ours to move, or gone.
+    for (const pid of pids) {
+      count.found += 1;
+      let before;
+      try {
+        before = execFileSync('taskset', ['-c', '-p', pid], { encoding: 'utf8' }).split(':').pop().trim();
+      } catch {
+        continue; // gone
+      }
+      // Recorded before it is moved: a move that fails halfway is still undone.
+      pinnedServices.push({ pid, started: startTime(pid), before });
+      writeFileSync(PINNED_FILE, JSON.stringify(pinnedServices));
+      try {
+        execFileSync('taskset', ['-a', '-c', '-p', LOAD_CPU, pid], { stdio: 'ignore' });
+        count.moved += 1;
+      } catch {
+        // Not ours to move, or gone.
+      }
     }
   }
-  return { found: pids.length, pinned: pinnedServices.length };
+  return counts;
 }
 
-/** Gives the pinned services their CPUs back (idempotent). */
+/** Gives the moved services (of this run, or of a killed one) their CPUs back. Idempotent. */
 function unpinServices() {
-  for (const { pid, before } of pinnedServices.splice(0)) {
-    if (before === 'unknown') continue;
+  if (pinnedServices.length === 0 && existsSync(PINNED_FILE)) {
+    try {
+      pinnedServices.push(...JSON.parse(readFileSync(PINNED_FILE, 'utf8')));
+    } catch {
+      // Unreadable: nothing to put back.
+    }
+  }
+  for (const { pid, started, before } of pinnedServices.splice(0)) {
+    // A pid that now names another process (the one moved has ended) is left alone.
+    if (started === null || startTime(pid) !== started) continue;
     try {
       execFileSync('taskset', ['-a', '-c', '-p', before, pid], { stdio: 'ignore' });
     } catch {
-      // Gone (a backend that ended).
+      // Gone meanwhile.
     }
   }
+  rmSync(PINNED_FILE, { force: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,10 +600,11 @@ async function main() {
   const startedAt = new Date();
   const facts = machine(); // before pinning: `nproc` honours this process's CPU affinity
   execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  unpinServices(); // what a killed run left moved
   facts.pinnedServices = only.has('postgres') ? pinServices() : null;
   const results = { startedAt, settings, machine: facts, baselines: {}, tessera: {}, failures: [], checks: [] };
   log(`servers on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU}; ${settings.rounds} rounds of ${settings.duration}s per server (${settings.warmup}s warm-up first)`);
-  if (facts.pinnedServices) log(`PostgreSQL and Redis: ${facts.pinnedServices.pinned} of ${facts.pinnedServices.found} processes moved to CPU ${LOAD_CPU} for the run`);
+  for (const [name, count] of Object.entries(facts.pinnedServices ?? {})) log(`${name}: ${count.moved} of ${count.found} processes moved to CPU ${LOAD_CPU} for the run`);
 
   const contenders = [];
   if (only.has('baselines')) contenders.push(...(await startBaselines(results)));

@@ -190,11 +190,21 @@ function readingSection(results) {
   return out;
 }
 
-/** How the local PostgreSQL and Redis were placed (bench/run.mjs, pinServices). */
-function pinnedServicesNote(pinned) {
-  if (!pinned) return '';
-  if (pinned.pinned === 0) return ` PostgreSQL and Redis could not be moved (${pinned.found} processes found): the scheduler ran them on either core, the server's included.`;
-  return ` For the run, the local PostgreSQL and Redis (${pinned.pinned} processes, every thread) are moved to CPU 1 as well and put back afterwards: in a deployment the database runs on other hardware, and left free it would take the server core's time from Tessera alone.`;
+/** Where the local PostgreSQL and Redis ran (bench/run.mjs, pinServices). */
+function pinnedServicesNote(counts) {
+  if (!counts) return '';
+  const names = { postgres: 'PostgreSQL', 'redis-server': 'Redis' };
+  const services = Object.entries(counts).map(([name, c]) => ({ name: names[name] ?? name, ...c }));
+  const moved = services.filter((c) => c.moved > 0).map((c) => `${c.name} (${c.moved} of ${c.found} process${c.found === 1 ? '' : 'es'}, every thread)`);
+  const partly = services.filter((c) => c.found > 0 && c.moved < c.found).map((c) => c.name);
+  const absent = services.filter((c) => c.found === 0).map((c) => c.name);
+  return [
+    moved.length > 0
+      ? ` For the run, the local ${moved.join(' and ')} were moved to CPU 1 as well (the processes running when it began; PostgreSQL's later connections inherit it) and put back afterwards: in a deployment the database runs on other hardware, and left free it would take the server core's time from Tessera alone. Its work for Tessera then shares CPU 1 with the load generator, which only the PostgreSQL measurements pay for.`
+      : '',
+    partly.length > 0 ? ` Not every process of ${partly.join(' and ')} could be moved: those ran on either core, the server's included.` : '',
+    absent.length > 0 ? ` No local ${absent.join(' or ')} process was found.` : '',
+  ].join('');
 }
 
 export function renderMarkdown(results) {
