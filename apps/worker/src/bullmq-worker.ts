@@ -58,9 +58,8 @@ export class BullmqWorker {
         QUEUE_NAMES.deliveries,
         async (job) => {
           const payload = DeliveryJob.parse(job.data);
-          const outcome = await handleDelivery(payload, this.deps);
-          if (outcome === 'retry' || outcome === 'failed') this.deps.log.warn(`Delivery of ${payload.eventId} to ${payload.channelId}: ${outcome} (see the delivery table)`);
-          return outcome;
+          // A failure's reason is logged by the handler.
+          return handleDelivery(payload, this.deps);
         },
         { connection: this.connection, prefix: this.prefix, concurrency: 8 },
       ),

@@ -84,10 +84,10 @@ export class EmbeddedWorker {
       const job = this.pending.shift()!;
       const key = `${job.eventId}.${job.channelId}`;
       this.inFlight.add(key);
+      // A failure's reason is logged by the handler; an error it throws (the database) is logged here.
       const run = handleDelivery(job, this.deps)
         .then((outcome) => {
           this.outcomes[outcome] += 1;
-          if (outcome === 'retry' || outcome === 'failed') this.deps.log.warn(`Delivery of ${job.eventId} to ${job.channelId}: ${outcome} (see the delivery table)`);
         })
         .catch((error: unknown) => {
           this.outcomes.failed += 1;

@@ -138,6 +138,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     expect(failed.outcomes.sort()).toEqual(['delivered', 'retry']);
     const [pending] = await rows<{ status: string; attempts: number; last_error: string }>(`select status, attempts, last_error from delivery where status = 'pending'`);
     expect(pending).toMatchObject({ status: 'pending', attempts: 1, last_error: 'The webhook answered HTTP 500.' });
+    expect(warnings).toContainEqual(expect.stringMatching(/^Delivery \S+ failed \(attempt 1 of 8; next at \S+Z\): The webhook answered HTTP 500\.$/));
     expect((await scanAndDeliver()).outcomes).toEqual([]); // not due yet
     webhook.status = 200;
     clock.current = new Date(clock.current.getTime() + 31_000);
@@ -201,6 +202,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
     expect(outcomes.sort()).toEqual(['delivered', 'failed']); // e-mail goes out; the webhook is refused for good
     const [row] = await rows<{ status: string; last_error: string }>(`select status, last_error from delivery where status = 'failed'`);
     expect(row!.last_error).toContain('resolves to a non-public address (127.0.0.1)');
+    expect(warnings).toContainEqual(expect.stringMatching(/^Delivery \S+ failed for good: .*resolves to a non-public address \(127\.0\.0\.1\)/));
   });
   it('signs with both secrets during a rotation overlap, with the new one alone once it ends', async () => {
     const channel = (await store.session().channels.list('shop')).find((c) => c.kind === 'webhook')!;

@@ -58,7 +58,9 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
   const notification = await session.notifications.find(delivery.notificationId);
   const channel = notification && (await session.channels.find(notification.api, delivery.channelId));
   if (!notification || !channel) {
-    await session.notifications.updateDelivery(id, { status: 'failed', lastError: 'The channel or notice no longer exists.' }, delivery.attempts + 1);
+    const reason = 'The channel or notice no longer exists.';
+    await session.notifications.updateDelivery(id, { status: 'failed', lastError: reason }, delivery.attempts + 1);
+    deps.log.warn(`Delivery ${id} failed for good: ${reason}`);
     return 'failed';
   }
   try {
@@ -67,12 +69,11 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
     const attempts = delivery.attempts + 1;
     // Retrying cannot make a private address public.
     const final = attempts >= MAX_ATTEMPTS || error instanceof PrivateDestinationError;
-    await session.notifications.updateDelivery(id, {
-      status: final ? 'failed' : 'pending',
-      attempts,
-      lastError: describe(error).slice(0, 500),
-      nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
-    }, attempts);
+    const reason = describe(error).slice(0, 500);
+    const nextAttemptAt = new Date(now.getTime() + retryDelayMs(attempts));
+    await session.notifications.updateDelivery(id, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt }, attempts);
+    // The reason names hosts and statuses, never a URL's path or a secret (it is kept as lastError too).
+    deps.log.warn(`Delivery ${id} ${final ? 'failed for good' : `failed (attempt ${attempts} of ${MAX_ATTEMPTS}; next at ${nextAttemptAt.toISOString()})`}: ${reason}`);
     return final ? 'failed' : 'retry';
   }
   await deps.store.transaction(async (tx) => {
