@@ -14,6 +14,7 @@ describe('tessera CLI dates', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     db = await createSqliteDatabase();
     env = environmentFor(db, { TZ: 'Asia/Tokyo' });
+    expect((await tessera('migrate')).code).toBe(0);
     const bootstrap = await tessera('bootstrap', '--api', 'tz-api', '--json');
     expect(bootstrap.code, bootstrap.stderr).toBe(0);
     accountId = bootstrap.json<{ accountId: string }>().accountId;

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -367,6 +367,40 @@ describe('configuration errors', () => {
     }
   });
 
+  it('never makes a second SQLite database: where there is none, a command refuses and creates nothing; `tessera migrate` makes one', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'tessera-elsewhere-'));
+    try {
+      // No DATABASE_URL: the default, ./data/tessera.sqlite, is read from the folder the command runs in.
+      const refused = await runCli(['bootstrap', '--api', 'my-api', '--json'], {}, elsewhere);
+      expect(refused.code).toBe(78);
+      expect(refused.stdout).toBe('');
+      expect(JSON.parse(refused.stderr.trim().split('\n').at(-1)!)).toEqual({
+        error: {
+          code: 'DATABASE.NOT_FOUND',
+          message: `There is no database at ${join(elsewhere, 'data', 'tessera.sqlite')}: a relative DATABASE_URL (the default is sqlite:./data/tessera.sqlite) is read from the current folder: run tessera where Tessera runs, or set DATABASE_URL. To make a new one, run 'tessera migrate' first.`,
+        },
+      });
+      expect(existsSync(join(elsewhere, 'data'))).toBe(false); // no database, no pepper
+      expect((await runCli(['migrate'], {}, elsewhere)).code).toBe(0);
+      const made = await runCli(['bootstrap', '--api', 'my-api', '--json'], {}, elsewhere);
+      expect(made.code, made.stderr).toBe(0);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  // Node's recursive mkdirSync never returns for such a path (it spins at full CPU): the server and
+  // the CLI hung on a mistyped DATABASE_URL.
+  it.runIf(existsSync('/proc/self'))('reports a SQLite folder that cannot be made, at start and in `tessera migrate`, instead of hanging', async () => {
+    const env = { DATABASE_URL: 'sqlite:/proc/tessera-nowhere/tessera.sqlite', LOG_LEVEL: 'info' };
+    const started = await run({ ...env, HOST: '127.0.0.1', PORT: String(await freePort()) });
+    expect(started.code).toBe(1);
+    expect(started.output).toContain("Tessera could not start: ENOENT: no such file or directory, mkdir '/proc/tessera-nowhere'");
+    const migrated = await runCli(['migrate'], env, tmpdir(), undefined, 20_000);
+    expect(migrated.code).toBe(1);
+    expect(migrated.stderr).toContain("tessera: Could not open the database at sqlite:/proc/tessera-nowhere/tessera.sqlite: ENOENT: no such file or directory, mkdir '/proc/tessera-nowhere'");
+  });
+
   it('names Redis and its URL, without the password, when Redis cannot be reached', async () => {
     const db = await createPostgresDatabase();
     try {
@@ -385,6 +419,7 @@ describe('configuration errors', () => {
 
   it('names the pepper the signing keys cannot be opened with (the file, or TESSERA_PEPPER), never the pepper itself', async () => {
     const db = await createSqliteDatabase();
+    expect((await runCli(['migrate'], environmentFor(db), db.dir)).code).toBe(0);
     expect((await runCli(['keys', 'list'], environmentFor(db), db.dir)).code).toBe(0);
     const pepperFile = join(db.dir, 'data', 'pepper');
     const original = readFileSync(pepperFile, 'utf8').trim();

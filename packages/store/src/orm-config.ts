@@ -2,8 +2,8 @@ import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { databaseUrlForLogs, type DatabaseTarget } from './database-url';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -62,6 +62,28 @@ function reasonOf(cause: unknown): string {
 }
 
 /**
+ * Creates a folder and the missing folders above it (`mkdir -p`), one level at a time. Node's own
+ * `mkdirSync(path, { recursive: true })` never returns for some paths where nothing can be created
+ * (under `/proc`, with Node 20: it spins at full CPU), which hung the server and the CLI on a
+ * mistyped DATABASE_URL; made one by one, such a folder fails with the system's error.
+ */
+export function makeDirectory(path: string, mode?: number): void {
+  const missing: string[] = [];
+  for (let at = resolve(path); !existsSync(at); at = dirname(at)) {
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      mkdirSync(folder, { mode });
+    } catch (error) {
+      // Made meanwhile by another process (the server and the CLI starting together): fine.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/**
  * Opens the database, checks that it answers, and applies connection settings. A failure is
  * reported as {@link DatabaseUnavailableError}, naming the database. A new SQLite file (and a
  * folder created for it) is readable by its owner only: it holds secret hashes and the encrypted
@@ -71,7 +93,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
   let orm: MikroORM | undefined;
   try {
     if (target.dialect === 'sqlite' && target.path !== ':memory:') {
-      mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
+      makeDirectory(dirname(target.path), 0o700);
       try {
         // An empty file is an empty database; SQLite gives its -wal and -shm files the same mode.
         closeSync(openSync(target.path, 'wx', 0o600));

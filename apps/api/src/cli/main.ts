@@ -9,7 +9,10 @@ import {
   parseOrIssues,
 } from '@tessera/contracts';
 import { ADMIN_SCOPE, type Status } from '@tessera/domain';
+import { DEFAULT_DATABASE_URL } from '@tessera/store/database-url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { CLI_CONTEXT } from '../events/audit-context';
@@ -22,7 +25,23 @@ import { CliFailure, EXIT, endQuietlyOnClosedPipe, print, printList } from './cl
  * domain rules as the HTTP API. Uses the server's environment. Output: text, or JSON with --json.
  */
 async function withApp<T>(config: Config, work: (app: Services) => Promise<T>): Promise<T> {
+  requireDatabase(config);
   return (await application()).withApp(config, work);
+}
+
+/**
+ * Every command but `migrate` works on a database that exists already. A SQLite path is read from
+ * the current folder (`./data/tessera.sqlite` by default): run from another folder, a command would
+ * otherwise create a second, empty database there, with a pepper of its own, and succeed on it,
+ * printing credentials the running server does not know.
+ */
+function requireDatabase(config: Config): void {
+  const target = config.database;
+  if (target.dialect !== 'sqlite' || target.path === ':memory:' || existsSync(target.path)) return;
+  const where = isAbsolute(target.path)
+    ? 'set DATABASE_URL to the database Tessera uses'
+    : `a relative DATABASE_URL (the default is ${DEFAULT_DATABASE_URL}) is read from the current folder: run tessera where Tessera runs, or set DATABASE_URL`;
+  throw new CliFailure(EXIT.CONFIG, `There is no database at ${resolve(target.path)}: ${where}. To make a new one, run 'tessera migrate' first.`, 'DATABASE.NOT_FOUND');
 }
 
 /**
@@ -117,9 +136,15 @@ function parsed<S extends z.ZodType>(schema: S, input: unknown, flags: Readonly<
   throw new CliFailure(EXIT.INVALID, problems.join('; '), 'REQUEST.VALIDATION_FAILED');
 }
 
+/** The version of Tessera (the api workspace's package.json, beside src/ and dist/ alike). */
+function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(config: () => Config): Command {
   const program = new Command('tessera')
     .description('Tessera: service accounts, client secrets and tokens for machines')
+    .version(version(), '-V, --version', 'print the version')
     .option('--json', 'print JSON');
   const json = (): boolean => Boolean(program.opts<{ json?: boolean }>().json);
 

@@ -1,6 +1,6 @@
-import type { PepperSource } from '@tessera/store';
+import { makeDirectory, type PepperSource } from '@tessera/store';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dataDirectory, type Config } from '../config/env';
 
@@ -16,7 +16,7 @@ export function resolvePepper(config: Config): Buffer {
   if (!dir) return randomBytes(32); // in-memory database: nothing outlives the process anyway
   const file = join(dir, PEPPER_FILE);
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir, 0o700);
     writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);
