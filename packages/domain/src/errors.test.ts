@@ -66,6 +66,11 @@ describe('domain errors', () => {
     const beyond = new SecretExpiryBeyondMaximumError(NOW, 90);
     expect(beyond.details).toEqual({ maxExpiresAt: '2025-01-15T10:00:00.000Z', maxLifetimeDays: 90 });
     expect(new PolicyInvalidError('unusedAfterDays', 'x').details.field).toBe('unusedAfterDays');
+    // Without a maximum lifetime there is nothing to name: no `maxLifetimeDays: null` in the details.
+    expect(new SecretNeverExpiresNotAllowedError(null).details).toEqual({});
+    const bounded = new SecretNeverExpiresNotAllowedError(90);
+    expect(bounded.message).toBe("This API's policy does not allow secrets that never expire; give an expiration date at most 90 days away.");
+    expect(bounded.details).toEqual({ maxLifetimeDays: 90 });
   });
 
   it('details are frozen', () => {

@@ -158,8 +158,12 @@ export class SecretExpiryBeyondMaximumError extends DomainError {
 /** `SECRET.NEVER_EXPIRES_NOT_ALLOWED`: the API's policy requires every secret to expire. */
 export class SecretNeverExpiresNotAllowedError extends DomainError {
   readonly code = 'SECRET.NEVER_EXPIRES_NOT_ALLOWED' as const;
+  /** `maxLifetimeDays`: the policy's longest lifetime, when it has one (then named, and in the details). */
   constructor(maxLifetimeDays: number | null) {
-    super("This API's policy does not allow secrets that never expire; give an expiration date.", { maxLifetimeDays });
+    super(
+      `This API's policy does not allow secrets that never expire; give an expiration date${maxLifetimeDays === null ? '' : ` at most ${maxLifetimeDays} days away`}.`,
+      maxLifetimeDays === null ? {} : { maxLifetimeDays },
+    );
   }
 }
 
