@@ -558,7 +558,7 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
     expect(text.stdout).toBe('');
     const asJson = await failing(['keys', 'list', '--json'], env);
     expect(asJson.code).toBe(1);
-    expect(lastLine(asJson).error.message).toContain('run `tessera migrate` first');
+    expect(lastLine(asJson).error).toMatchObject({ code: 'DATABASE.MIGRATIONS_PENDING', message: expect.stringContaining('run `tessera migrate` first') });
     expectOnlyOwnMessage(asJson);
   });
 
@@ -600,6 +600,7 @@ describe('tessera CLI when it cannot start', { timeout: 120_000 }, () => {
   it('names the pepper file in embedded mode when it is not the one the database was created with', async () => {
     const embedded = await createSqliteDatabase();
     const env = environmentFor(embedded);
+    expect((await runCli(['migrate'], env, embedded.dir)).code).toBe(0);
     expect((await runCli(['keys', 'list'], env, embedded.dir)).code).toBe(0);
     const pepperFile = join(embedded.dir, 'data', 'pepper');
     const original = readFileSync(pepperFile, 'utf8').trim();

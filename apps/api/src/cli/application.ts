@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { DatabaseUnavailableError, WrongPepperError, migrate, openDatabase, pendingMigrations, type DatabaseTarget } from '@tessera/store';
+import { DatabaseUnavailableError, PendingMigrationsError, WrongPepperError, migrate, openDatabase, pendingMigrations, type DatabaseTarget } from '@tessera/store';
 import { RedisUnavailableError } from '@tessera/worker';
 import pino from 'pino';
 import { AppModule } from '../app.module';
@@ -69,7 +69,8 @@ export async function migrateDatabase(database: DatabaseTarget): Promise<{ appli
 /**
  * Runs `run`, reporting the application's own failures as the CLI does (exit code, and the code
  * shown with --json): a database or Redis that cannot be reached, a pepper that is not the one the
- * database's secrets were sealed with. Told apart here, where their classes are loaded anyway.
+ * database's secrets were sealed with, a schema behind the code. Told apart here, where their
+ * classes are loaded anyway.
  */
 async function reported<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -78,6 +79,7 @@ async function reported<T>(run: () => Promise<T>): Promise<T> {
     if (error instanceof DatabaseUnavailableError) throw new CliFailure(EXIT.INTERNAL, error.message, 'DATABASE.UNAVAILABLE');
     if (error instanceof RedisUnavailableError) throw new CliFailure(EXIT.INTERNAL, error.message, 'REDIS.UNAVAILABLE');
     if (error instanceof WrongPepperError) throw new CliFailure(EXIT.INTERNAL, error.message, 'PEPPER.MISMATCH');
+    if (error instanceof PendingMigrationsError) throw new CliFailure(EXIT.INTERNAL, error.message, 'DATABASE.MIGRATIONS_PENDING');
     throw error;
   }
 }
