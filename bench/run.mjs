@@ -101,13 +101,21 @@ process.on('unhandledRejection', (error) => {
 const pinnedServices = [];
 const PINNED_FILE = join(os.tmpdir(), 'tessera-bench-pinned-services.json');
 
-/** A process's start time (clock ticks after boot), or null when it is gone. */
-function startTime(pid) {
+/**
+ * The fields of `/proc/<pid>/stat` after the command name (the first is the state, field 3 of
+ * proc(5)); null when the process is gone.
+ */
+function procStat(pid) {
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   } catch {
     return null;
   }
+}
+
+/** A process's start time (clock ticks after boot), or null when it is gone. */
+function startTime(pid) {
+  return procStat(pid)?.[19] ?? null;
 }
 
 /**
@@ -458,12 +466,8 @@ async function profileRun(entry, mode, label, request, file) {
 
 /** CPU time (user + system, in clock ticks) a process has used so far; null when it is gone. */
 function cpuTicks(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return null;
-  }
+  const fields = procStat(pid);
+  return fields === null ? null : Number(fields[11]) + Number(fields[12]);
 }
 
 /**

@@ -35,6 +35,15 @@ export const ClientId = z.string().min(1).max(256);
 export type ClientId = z.infer<typeof ClientId>;
 
 /**
+ * Whether `date` falls in the years 0001–9999 (UTC), the ones every database and ISO-8601 write
+ * alike. A text that is no date at all is the format check's to report, once.
+ */
+function inStorableYears(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return Number.isNaN(year) || (year >= 1 && year <= 9999);
+}
+
+/**
  * ISO-8601 date-time with an explicit zone (`Z` or `±hh:mm`), e.g. `2026-01-31T12:00:00.000Z`.
  * Local times without a zone are rejected, and so are instants outside the years 0001–9999 in UTC
  * (`9999-12-31T23:59:59-01:00` is in the year 10000): PostgreSQL refuses such a date as
@@ -43,15 +52,6 @@ export type ClientId = z.infer<typeof ClientId>;
 export const IsoDateTime = z.iso
   .datetime({ offset: true, message: 'expected an ISO-8601 date-time with a time zone' })
   .refine((value) => inStorableYears(new Date(value)), { message: 'expected a date-time from the year 0001 to 9999 (UTC)' });
-
-/**
- * Whether `date` falls in the years 0001–9999 (UTC), the ones every database and ISO-8601 write
- * alike. A text that is no date at all is the format check's to report, once.
- */
-function inStorableYears(date: Date): boolean {
-  const year = date.getUTCFullYear();
-  return Number.isNaN(year) || (year >= 1 && year <= 9999);
-}
 export type IsoDateTime = z.infer<typeof IsoDateTime>;
 
 /**

@@ -90,9 +90,10 @@ export class Store {
   }
 
   /**
-   * The database's clock. The worker decides and schedules by it, so every worker process (and
-   * the CLI) reads one clock, whatever its host's says: a worker host whose clock is off can
-   * neither call a secret expired early nor time a delivery's claim against another's clock.
+   * The database's clock. The worker decides and schedules by it, and the API process carries out
+   * the disables rotations schedule by it, so every process (and the CLI) reads one clock, whatever
+   * its host's says: a host whose clock is off can neither call a secret expired early, nor time a
+   * delivery's claim against another's clock, nor disable a secret early for every process.
    */
   async now(): Promise<Date> {
     const sql = isSqlite(this.orm)
