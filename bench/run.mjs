@@ -20,6 +20,7 @@ import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { freePort, killAllNow, run, start, stop, stopAll, tail, waitForHttp } from './lib/processes.mjs';
 import { summarizeProfile } from './lib/profile-summary.mjs';
 import { renderMarkdown, renderTable, evaluate, median } from './lib/report.mjs';
@@ -337,6 +338,9 @@ async function startBaselines(results) {
     const request = tokenRequest(`http://127.0.0.1:${port}/oauth/token`, clientId, clientSecret);
     const probe = await probeToken('ceiling', request);
     results.checks.push(`Ceiling route issues JWTs with header ${JSON.stringify(probe.header)}; claims ${Object.keys(probe.payload).join(', ')}.`);
+    // The ceiling loads Tessera's signer from the same build, so it picks the same implementation.
+    const signing = createRequire(import.meta.url)(join(API_DIST, 'tokens/token-signer.js')).ed25519Implementation();
+    results.checks.push(`Tessera and the ceiling route sign with ${signing.name}${signing.problem ? ` (libsodium did not load: ${signing.problem})` : ''}.`);
     out.push(contender('baselines.ceiling', 'issuance: ceiling route', entry, request));
   });
 

@@ -8,6 +8,7 @@ import { InvalidationBus } from '../cluster/invalidation-bus';
 import { KeyEncryption } from '@tessera/store';
 import { SYSTEM_CONTEXT, type AuditContext } from '../events/audit-context';
 import { EventWriter } from '../events/event-writer.service';
+import { ed25519Implementation } from './token-signer';
 
 /** The longest token lifetime any API may configure: retired keys stay published this long. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -53,6 +54,10 @@ export class SigningKeysService {
 
   /** Loads the keys, creating the first one when there is none. */
   async init(): Promise<void> {
+    const signing = ed25519Implementation();
+    if (signing.problem !== null) {
+      this.logger.warn(`Signing tokens with node:crypto, at about half of libsodium's speed: sodium-native did not load (${signing.problem})`);
+    }
     this.bus.onMessage((message) => {
       if (message.type === 'keys-rotated') this.reloadInBackground();
     });
