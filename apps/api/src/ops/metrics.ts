@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { TokenGrant } from '@tessera/contracts';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Where a client credential look-up was answered (see `tessera_credential_lookups_total`). */
@@ -11,13 +12,6 @@ export type CredentialSource = 'cache' | 'database' | 'shared';
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
-
-  readonly tokensIssued = new Counter({
-    name: 'tessera_tokens_issued_total',
-    help: 'Access tokens issued, by API and grant.',
-    labelNames: ['api', 'grant'] as const,
-    registers: [this.registry],
-  });
 
   readonly authenticationFailures = new Counter({
     name: 'tessera_authentication_failures_total',
@@ -42,10 +36,23 @@ export class Metrics {
   private readonly verifications = { valid: { hit: 0, miss: 0 }, invalid: { hit: 0, miss: 0 } };
   /** Client credential look-ups by where they were answered, counted the same way. */
   private readonly credentialLookups: Record<CredentialSource, number> = { cache: 0, database: 0, shared: 0 };
+  /** Access tokens issued, by API and grant (`tessera_tokens_issued_total`), counted the same way. */
+  private readonly tokensIssued = new Map<string, { readonly api: string; readonly grant: TokenGrant; count: number }>();
 
   constructor() {
     const verifications = this.verifications;
     const credentialLookups = this.credentialLookups;
+    const tokensIssued = this.tokensIssued;
+    new Counter({
+      name: 'tessera_tokens_issued_total',
+      help: 'Access tokens issued, by API and grant.',
+      labelNames: ['api', 'grant'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { api, grant, count } of tokensIssued.values()) this.inc({ api, grant }, count);
+      },
+    });
     new Counter({
       name: 'tessera_credential_lookups_total',
       help: 'Client credential look-ups (token, introspection and revocation endpoints), by source: the credential cache, a database read, or a database read another request had already started.',
@@ -73,6 +80,13 @@ export class Metrics {
 
   countCredentialLookup(source: CredentialSource): void {
     this.credentialLookups[source] += 1;
+  }
+
+  countTokenIssued(api: string, grant: TokenGrant): void {
+    const key = `${grant} ${api}`;
+    const entry = this.tokensIssued.get(key);
+    if (entry) entry.count += 1;
+    else this.tokensIssued.set(key, { api, grant, count: 1 });
   }
 
   countVerification(valid: boolean, cached: boolean): void {

@@ -127,7 +127,7 @@ export class TokenService {
     };
     const { kid, privateKey } = this.keys.current();
     const token = signAccessToken(claims, kid, privateKey);
-    this.metrics.tokensIssued.inc({ api: account.api, grant: request.grant });
+    this.metrics.countTokenIssued(account.api, request.grant);
     this.events.tokenIssued(account.api, request.context, { accountId: account.id, secretId }, {
       jti: claims.jti,
       scope,
