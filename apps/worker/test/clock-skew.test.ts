@@ -14,7 +14,7 @@ const skewed = (offsetMs: number): Clock => ({ now: () => new Date(Date.now() + 
 // The API decides with its own clock, at each authentication, whether a secret has expired. A
 // worker host whose clock is off must not tell the contacts a secret has expired while the API
 // still accepts it, nor let a delivery it is still sending be claimed and sent again elsewhere.
-describe.each(TARGETS)('worker clocks that are off, on $name', ({ open }) => {
+describe.each(TARGETS)('worker clocks that are off, on $name', ({ create }) => {
   let store: Store;
   let drop: () => Promise<void>;
   let webhook: WebhookSink;
@@ -45,7 +45,7 @@ describe.each(TARGETS)('worker clocks that are off, on $name', ({ open }) => {
   }
 
   beforeAll(async () => {
-    ({ store, drop } = await openStore(open));
+    ({ store, drop } = await openStore(create));
     webhook = await startWebhookSink();
     const sealer = new KeyEncryption(randomBytes(32), 'webhook-secret-encryption');
     deps = { store, clock: skewed(0), random, mailer: null, openSecret: (s) => sealer.decrypt(s), log: { info: () => {}, warn: () => {} }, allowPrivateNetworks: true };

@@ -23,7 +23,7 @@ function decodeMail(raw: string): string {
     .replace(/(=[0-9A-F]{2})+/g, (m) => bytes(m));
 }
 
-describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
+describe.each(TARGETS)('reminders and alerts on $name', ({ name, create }) => {
   let store: Store;
   let drop: () => Promise<void>;
   let webhook: WebhookSink;
@@ -68,7 +68,7 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, open }) => {
   }
 
   beforeAll(async () => {
-    ({ store, drop } = await openStore(open));
+    ({ store, drop } = await openStore(create));
     // The handlers go by the database's clock: here it reads the test clock, which moves by days.
     vi.spyOn(store, 'now').mockImplementation(async () => clock.now());
     webhook = await startWebhookSink();

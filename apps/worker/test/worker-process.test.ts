@@ -1,13 +1,12 @@
-import { KeyEncryption, Store, migrate, openDatabase } from '@tessera/store';
+import { KeyEncryption } from '@tessera/store';
+import { createPostgresDatabase, openStore, type TestDatabase } from '@tessera/store/testing';
 import { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Not Redis's default database 0, so that a worker ignoring the number is caught. */
 const REDIS_DB = 9;
@@ -59,16 +58,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function deleteKeys(redis: Redis, patterns: readonly string[]): Promise<void> {
   for (const pattern of patterns) {
     const keys = await redis.keys(pattern);
@@ -77,19 +66,16 @@ async function deleteKeys(redis: Redis, patterns: readonly string[]): Promise<vo
 }
 
 describe('the worker process', () => {
-  const name = `tessera_worker_${randomBytes(5).toString('hex')}`;
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  let db: TestDatabase;
+  let databaseUrl: string;
   const pepper = randomBytes(32).toString('hex');
   const redisUrl = `${REDIS_URL.replace(/\/\d*$/, '')}/${REDIS_DB}`;
   let redis: Redis;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${name}`);
-    const orm = await openDatabase({ dialect: 'postgresql', url: databaseUrl });
-    await migrate(orm);
-    await orm.close(true);
+    db = await createPostgresDatabase();
+    databaseUrl = db.url;
+    await (await openStore(db)).close();
     redis = new Redis(redisUrl);
   });
 
@@ -98,7 +84,7 @@ describe('the worker process', () => {
       await deleteKeys(redis, QUEUE_KEYS);
       redis.disconnect();
     }
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await db?.drop();
   });
 
   it('keeps its queues and the scan schedule in the Redis database REDIS_URL names', async () => {
@@ -134,32 +120,25 @@ describe('the worker process', () => {
   });
 
   it('exits with code 1 and names the fix when the database schema is not up to date', async () => {
-    const empty = `${name}_empty`;
-    const emptyUrl = new URL(databaseUrl);
-    emptyUrl.pathname = `/${empty}`;
-    await admin(`CREATE DATABASE ${empty}`);
+    const empty = await createPostgresDatabase();
     try {
-      const worker = startWorker({ DATABASE_URL: emptyUrl.toString(), REDIS_URL: redisUrl, TESSERA_PEPPER: pepper }, 15_000);
+      const worker = startWorker({ DATABASE_URL: empty.url, REDIS_URL: redisUrl, TESSERA_PEPPER: pepper }, 15_000);
       const { code, timedOut } = await worker.exited;
       expect(timedOut, `the worker did not exit by itself:\n${worker.output()}`).toBe(false);
       expect(code).toBe(1);
       expect(worker.output()).toMatch(/Tessera worker could not start: The database schema is not up to date \(\d+ pending migration\(s\)\): run `tessera migrate` first\./);
     } finally {
-      await admin(`DROP DATABASE IF EXISTS ${empty} WITH (FORCE)`);
+      await empty.drop();
     }
   });
 
   it('exits with code 1 and names the pepper as the cause when what the database holds was sealed under another one', async () => {
-    const sealedDb = `${name}_sealed`;
-    const sealedUrl = new URL(databaseUrl);
-    sealedUrl.pathname = `/${sealedDb}`;
+    const sealedDb = await createPostgresDatabase();
     const otherPepper = randomBytes(32).toString('hex');
-    await admin(`CREATE DATABASE ${sealedDb}`);
-    const orm = await openDatabase({ dialect: 'postgresql', url: sealedUrl.toString() });
-    const store = new Store(orm);
+    const store = await openStore(sealedDb);
     /** Starts a worker with `withPepper` on this database and waits for it to exit by itself. */
     const refusal = async (withPepper: string): Promise<string> => {
-      const worker = startWorker({ DATABASE_URL: sealedUrl.toString(), REDIS_URL: redisUrl, TESSERA_PEPPER: withPepper }, 15_000);
+      const worker = startWorker({ DATABASE_URL: sealedDb.url, REDIS_URL: redisUrl, TESSERA_PEPPER: withPepper }, 15_000);
       const { code, timedOut } = await worker.exited;
       expect(timedOut, `the worker did not exit by itself:\n${worker.output()}`).toBe(false);
       expect(code, worker.output()).toBe(1);
@@ -169,7 +148,6 @@ describe('the worker process', () => {
       return worker.output();
     };
     try {
-      await migrate(orm);
       // What an API process's first start leaves: a signing key sealed under the API's pepper.
       const sealer = (purpose: 'signing-key-encryption' | 'webhook-secret-encryption') => new KeyEncryption(Buffer.from(pepper, 'utf8'), purpose);
       await store.session().signingKeys.insert({ id: 'key_0000000000000000000001', alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'x' }, encryptedPrivateKey: sealer('signing-key-encryption').encrypt('{"d":"private"}'), createdAt: new Date(), retiredAt: null });
@@ -182,7 +160,7 @@ describe('the worker process', () => {
         'Tessera worker could not start: The webhook signing secrets in the database were encrypted with another pepper than this TESSERA_PEPPER: start Tessera with the TESSERA_PEPPER the database was created with.',
       );
       // The API's pepper opens them: the worker starts.
-      const worker = startWorker({ DATABASE_URL: sealedUrl.toString(), REDIS_URL: redisUrl, TESSERA_PEPPER: pepper, TESSERA_SCAN_INTERVAL_SECONDS: '3600' });
+      const worker = startWorker({ DATABASE_URL: sealedDb.url, REDIS_URL: redisUrl, TESSERA_PEPPER: pepper, TESSERA_SCAN_INTERVAL_SECONDS: '3600' });
       try {
         await vi.waitFor(() => expect(worker.output()).toContain('Tessera worker started'), { timeout: 15_000, interval: 100 });
       } finally {
@@ -190,7 +168,7 @@ describe('the worker process', () => {
       }
     } finally {
       await store.close();
-      await admin(`DROP DATABASE IF EXISTS ${sealedDb} WITH (FORCE)`);
+      await sealedDb.drop();
     }
   });
 

@@ -1,52 +1,23 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { DEFAULT_API_POLICY, createServiceAccount, addSecret, type AccountId, type RandomBytes, type SecretHasher } from '@tessera/domain';
-import { randomBytes, createHash } from 'node:crypto';
+import { DEFAULT_API_POLICY, createServiceAccount, addSecret, type AccountId, type RandomBytes } from '@tessera/domain';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openDatabase, pendingMigrations, Store, type DatabaseTarget } from './index';
+import { migrate, openDatabase, pendingMigrations, Store } from './index';
+import { createPostgresDatabase, sha256Hasher, TEST_DATABASES } from './testing';
 
 const random: RandomBytes = (n) => randomBytes(n);
-const hasher: SecretHasher = {
-  hash: (plaintext) => createHash('sha256').update(plaintext).digest('hex'),
-  matches: (plaintext, hash) => createHash('sha256').update(plaintext).digest('hex') === hash,
-};
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const hasher = sha256Hasher;
 
-/** A new PostgreSQL database; `options` are CREATE DATABASE's (a locale, say). */
-async function postgres(options = ''): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  const name = `tessera_store_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} ${options}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    target: { dialect: 'postgresql', url: url.toString() },
-    drop: async () => {
-      const c = new Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-const targets = [
-  { name: 'SQLite', open: async () => ({ target: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'tessera-store-')), 'db.sqlite') } as DatabaseTarget, drop: async () => {} }) },
-  { name: 'PostgreSQL', open: () => postgres() },
-];
-
-describe.each(targets)('store on $name', ({ open }) => {
+describe.each(TEST_DATABASES)('store on $name', ({ create }) => {
   let store: Store;
   let drop: () => Promise<void>;
   const now = new Date('2026-06-01T00:00:00Z');
 
   beforeAll(async () => {
-    const opened = await open();
+    const opened = await create();
     drop = opened.drop;
     const orm = await openDatabase(opened.target);
     expect((await pendingMigrations(orm)).length).toBeGreaterThan(0);
@@ -204,7 +175,7 @@ describe.each(targets)('store on $name', ({ open }) => {
   });
 
   it('rewrites token.issued events of one jti to a list of jtis, and back', async () => {
-    const opened = await open();
+    const opened = await create();
     const orm = await openDatabase(opened.target);
     const older = new Store(orm);
     try {
@@ -237,9 +208,9 @@ describe.each(targets)('store on $name', ({ open }) => {
   });
 });
 
-describe.each(targets)('account-name migration on $name', ({ open }) => {
+describe.each(TEST_DATABASES)('account-name migration on $name', ({ create }) => {
   it('gives accounts that shared a name in one API distinct names, the oldest keeping it', async () => {
-    const opened = await open();
+    const opened = await create();
     const orm = await openDatabase(opened.target);
     try {
       await orm.getMigrator().up({ to: 'Migration20261128150000' });
@@ -280,7 +251,7 @@ describe.each(targets)('account-name migration on $name', ({ open }) => {
 describe('identifiers on a PostgreSQL database whose default collation is linguistic (ICU en-US)', () => {
   it('lists and pages by the bytes of ids, as on any other database', async () => {
     // en-US puts `a` beside `A`; ids are base62, whose order is that of their bytes (0-9A-Za-z).
-    const opened = await postgres("TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'");
+    const opened = await createPostgresDatabase("TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'");
     const orm = await openDatabase(opened.target);
     try {
       await migrate(orm);
