@@ -266,6 +266,34 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 300_000 }, (t
     expect(secrets.items.map((s: { id: string }) => s.id)).toEqual([story.current!.id]);
   });
 
+  it('names the option typed, not the HTTP body field, when a service refuses its value; --json keeps the code', async () => {
+    const refused = async (...args: string[]) => {
+      const text = await tessera(...args);
+      expect({ args: args.join(' '), code: text.code, stdout: text.stdout }).toEqual({ args: args.join(' '), code: 2, stdout: '' });
+      const asJson = await tessera(...args, '--json');
+      expect(asJson.code).toBe(2);
+      return { text: text.stderr.trim(), json: JSON.parse(asJson.stderr.trim().split('\n').at(-1)!).error as { code: string; message: string } };
+    };
+    const past = await refused('secrets', 'rotate', '--api', 'my-api', '--account', story.accountId!, '--disable-others-after', '2020-01-01T00:00:00Z');
+    expect(past).toEqual({
+      text: 'tessera: --disable-others-after: must not be in the past',
+      json: { code: 'REQUEST.VALIDATION_FAILED', message: '--disable-others-after: must not be in the past' },
+    });
+    for (const [options, message] of [
+      [['--token-lifetime', '5'], '--token-lifetime: must be a whole number of seconds from 60 to 86400'],
+      [['--reminder-days', '1,7'], '--reminder-days: thresholds must be distinct and sorted from largest to smallest'],
+      [['--max-secrets', '101'], '--max-secrets: must be a whole number from 1 to 100'],
+      [['--unused-after', '0'], '--unused-after: must be a whole number of days from 1 to 3650'],
+      [['--max-secret-lifetime', '30', '--allow-never-expires', 'true'], '--allow-never-expires: cannot be true while a maximum secret lifetime is set'],
+    ] as const) {
+      expect(await refused('apis', 'set', 'my-api', ...options)).toEqual({ text: `tessera: ${message}`, json: { code: 'POLICY.INVALID', message } });
+    }
+    const webhook = await refused('channels', 'add', '--api', 'my-api', '--webhook', 'http://127.0.0.1:9/hook');
+    expect(webhook.json).toEqual({ code: 'REQUEST.VALIDATION_FAILED', message: expect.stringMatching(/^--webhook: .*non-public address \(127\.0\.0\.1\)/) });
+    // Nothing changed.
+    expect(await ok('apis', 'show', 'my-api')).toMatchObject({ tokenLifetimeSeconds: 900, reminderThresholdsDays: [30, 7, 1], maxSecretLifetimeDays: null, allowNeverExpires: false });
+  });
+
   it('lists secrets without ever printing one, in JSON and as text', async () => {
     await ok('secrets', 'add', '--api', 'my-api', '--account', story.accountId!, '--description', 'spare').then((created) => plaintexts.push(created.clientSecret));
     const { items: listed } = await ok<{ items: Array<Record<string, unknown>> }>('secrets', 'list', '--api', 'my-api', '--account', story.accountId!);

@@ -25,10 +25,19 @@ export class CliFailure extends Error {
     super(message);
   }
 
-  static from(failure: Failure): CliFailure {
+  /**
+   * `flags` (request field → option, as main.ts's `parsed` takes them): a failure about one
+   * request field (`details.field`, which the HTTP API names in its `issues`) is reported under
+   * the option the user typed, as `--token-lifetime: must be …`, with what the field must be
+   * (`details.requirement`) where the failure says it apart from its message.
+   */
+  static from(failure: Failure, flags: Readonly<Record<string, string>> = {}): CliFailure {
     const status = STATUS_BY_CODE[failure.code];
     const exitCode = status === 404 ? EXIT.NOT_FOUND : status === 409 ? EXIT.CONFLICT : status < 500 ? EXIT.INVALID : EXIT.INTERNAL;
-    return new CliFailure(exitCode, failure.message, failure.code);
+    const { field, requirement } = failure.details;
+    const flag = typeof field === 'string' ? flags[field] : undefined;
+    const message = flag ? `${flag}: ${typeof requirement === 'string' ? requirement : failure.message}` : failure.message;
+    return new CliFailure(exitCode, message, failure.code);
   }
 }
 

@@ -64,9 +64,13 @@ async function withApi<T>(config: Config, api: string, work: (app: Services) => 
   });
 }
 
-function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Parameters<typeof CliFailure.from>[0] }): T {
+/**
+ * The value of a service's result, or its failure as the CLI reports it; `flags` (request field →
+ * option, as {@link parsed} takes them) names the option of a failure about one field.
+ */
+function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Parameters<typeof CliFailure.from>[0] }, flags?: Readonly<Record<string, string>>): T {
   if (result.ok) return result.value;
-  throw CliFailure.from(result.error);
+  throw CliFailure.from(result.error, flags);
 }
 
 /**
@@ -250,7 +254,15 @@ export function buildProgram(config: () => Config): Command {
         ...(o.maxSecrets !== undefined ? { maxSecretsPerAccount: o.maxSecrets as number } : {}),
         ...(o.unusedAfter !== undefined ? { unusedAfterDays: o.unusedAfter as number } : {}),
       };
-      print(presentUpdatedApi(await withApp(config(), async (app) => unwrap(await app.apis.update(api, patch, CLI_CONTEXT)))), json());
+      const flags = {
+        tokenLifetimeSeconds: '--token-lifetime',
+        reminderThresholdsDays: '--reminder-days',
+        maxSecretLifetimeDays: '--max-secret-lifetime',
+        allowNeverExpires: '--allow-never-expires',
+        maxSecretsPerAccount: '--max-secrets',
+        unusedAfterDays: '--unused-after',
+      };
+      print(presentUpdatedApi(await withApp(config(), async (app) => unwrap(await app.apis.update(api, patch, CLI_CONTEXT), flags))), json());
     });
 
   const accounts = program.command('accounts').description('service accounts');
@@ -368,6 +380,7 @@ export function buildProgram(config: () => Config): Command {
             ...(o.description ? { description: o.description } : {}),
             ...(o.disableOthersAfter ? { disableOthersAfter: o.disableOthersAfter } : {}),
           }, CLI_CONTEXT),
+          { expiresAt: '--expires-at', description: '--description', disableOthersAfter: '--disable-others-after' },
         ),
       );
       print(
@@ -426,10 +439,11 @@ export function buildProgram(config: () => Config): Command {
       if (!o.webhook && !o.email) throw new CliFailure(EXIT.INVALID, 'Give --webhook <url> or --email <address>.', 'REQUEST.VALIDATION_FAILED');
       if (o.email && o.secret) throw new CliFailure(EXIT.INVALID, '--secret: only webhooks have a signing secret.', 'REQUEST.VALIDATION_FAILED');
       const secret = await secretFrom(o.secret);
-      const input = parsed(CreateAlertChannelRequest, o.webhook ? { kind: 'webhook', url: o.webhook, ...(secret ? { secret } : {}) } : { kind: 'email', address: o.email }, { url: '--webhook', address: '--email', secret: '--secret' });
+      const flags = { url: '--webhook', address: '--email', secret: '--secret' };
+      const input = parsed(CreateAlertChannelRequest, o.webhook ? { kind: 'webhook', url: o.webhook, ...(secret ? { secret } : {}) } : { kind: 'email', address: o.email }, flags);
       print(await withApi(config(), o.api, async (app) => {
         const service = app.channels;
-        return service.presentCreated(unwrap(await service.create(o.api, input, CLI_CONTEXT)));
+        return service.presentCreated(unwrap(await service.create(o.api, input, CLI_CONTEXT), flags));
       }), json());
     });
   channels

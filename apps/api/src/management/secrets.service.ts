@@ -98,7 +98,8 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
   ): Promise<AppResult<Rotation>> {
     const now = this.clock.now();
     if (input.disableOthersAfter && input.disableOthersAfter.getTime() < now.getTime()) {
-      return { ok: false, error: new AppError('REQUEST.VALIDATION_FAILED', 'disableOthersAfter must not be in the past.', { field: 'disableOthersAfter' }) };
+      const requirement = 'must not be in the past';
+      return { ok: false, error: new AppError('REQUEST.VALIDATION_FAILED', `disableOthersAfter ${requirement}.`, { field: 'disableOthersAfter', requirement }) };
     }
     return this.store.transaction(async (tx): Promise<AppResult<Rotation>> => {
       const loaded = await this.load(tx, api, accountId);
