@@ -220,14 +220,63 @@ describe('operations', () => {
     const multipart = await request(`${server.url}/oauth/token`, { body: '--x\r\n\r\n--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
     expect(multipart.status).toBe(400);
     expect(multipart.body).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('application/x-www-form-urlencoded') });
-    // Paths the demo collections' pattern would catch but that cannot name an API: 404, no token asked.
-    for (const [method, path] of [['GET', '/oauth/token'], ['GET', '/System/UserAccount'], ['GET', '/health/nope'], ['POST', '/health/live'], ['GET', '/docs/x']]) {
+    // Paths the demo collections' pattern would catch but that cannot name an API, and that no
+    // other method takes: 404, no token asked (see the 405 test for those another method takes).
+    for (const [method, path] of [['GET', '/health/nope'], ['POST', '/health/nope'], ['GET', '/docs/x'], ['PUT', '/oauth/nope']]) {
       const response = await request(`${server.url}${path}`, { method, ...(method === 'POST' ? { json: {} } : {}) });
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(response.headers.get('www-authenticate'), `${method} ${path}`).toBeNull();
       expect(response.body.error.code).toBe('RESOURCE.NOT_FOUND');
     }
     for (const response of [unknown, huge, proto, text, multipart]) expect(response.text).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('answers a method that a path does not take with 405 and the methods it takes in Allow, whatever the token; an unknown path stays 404', async () => {
+    const admin = await bootstrap(server, 'allow-api');
+    const token = await tokenFor(server, admin.clientId, admin.clientSecret);
+    for (const [method, path, allow] of [
+      // A demo collection, a management route, and routes the collections' pattern would catch.
+      ['PUT', '/allow-api/products', 'GET, HEAD, POST'],
+      ['DELETE', '/allow-api/products', 'GET, HEAD, POST'],
+      ['OPTIONS', '/allow-api/products', 'GET, HEAD, POST'],
+      ['PUT', '/apis/allow-api', 'GET, HEAD, PATCH'],
+      ['DELETE', '/apis/allow-api/service-accounts', 'GET, HEAD, POST'],
+      ['PUT', `/apis/allow-api/service-accounts/${admin.accountId}`, 'DELETE, GET, HEAD, PATCH'],
+      ['POST', '/health/live', 'GET, HEAD'],
+      ['GET', '/System/UserAccount', 'POST'],
+      ['POST', '/.well-known/jwks.json', 'GET, HEAD'],
+    ] as const) {
+      for (const headers of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
+        const response = await request(`${server.url}${path}?limit=1`, { method, headers });
+        const what = `${method} ${path} ${Object.keys(headers).join()}`;
+        expect(response.status, what).toBe(405);
+        expect(response.headers.get('allow'), what).toBe(allow);
+        expect(response.headers.get('www-authenticate'), what).toBeNull();
+        expect(response.body, what).toEqual({
+          error: { code: 'REQUEST.METHOD_NOT_ALLOWED', message: `${method} is not allowed on ${path}; it takes ${allow}.`, requestId: response.headers.get('x-request-id') },
+        });
+      }
+    }
+    // The OAuth endpoints answer in RFC 6749's shape, never cached, as for their other errors.
+    for (const method of ['GET', 'PUT', 'DELETE', 'OPTIONS']) {
+      const response = await request(`${server.url}/oauth/token`, { method });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow'), method).toBe('POST');
+      expect(response.headers.get('cache-control'), method).toBe('no-store');
+      expect(response.body, method).toEqual({ error: 'invalid_request', error_description: `${method} is not allowed on /oauth/token; it takes POST.` });
+    }
+    // HEAD is served by GET where GET is, and is refused like any other method elsewhere (no body).
+    expect((await request(`${server.url}/health/live`, { method: 'HEAD' })).status).toBe(200);
+    expect((await request(`${server.url}/allow-api/products`, { method: 'HEAD', token })).status).toBe(403);
+    const head = await request(`${server.url}/oauth/token`, { method: 'HEAD' });
+    expect({ status: head.status, allow: head.headers.get('allow'), text: head.text }).toEqual({ status: 405, allow: 'POST', text: '' });
+    // A path no method takes is not found, whatever the method, and has no Allow.
+    for (const [method, path] of [['GET', '/nope'], ['PUT', '/nope'], ['OPTIONS', '/nope'], ['DELETE', '/oauth/nope'], ['PUT', '/apis/oauth/service-accounts'], ['PUT', '/apis/allow-api/nope']]) {
+      const response = await request(`${server.url}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBeNull();
+      expect(response.body.error, `${method} ${path}`).toEqual({ code: 'RESOURCE.NOT_FOUND', message: `No route ${method} ${path}.`, requestId: expect.any(String) });
+    }
   });
 
   it('shuts down gracefully on SIGTERM: in-flight requests finish, exit code 0', async () => {

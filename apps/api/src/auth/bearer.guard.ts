@@ -1,14 +1,17 @@
 import { Injectable, SetMetadata, UseGuards, applyDecorators, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { isApiSlug } from '@tessera/contracts';
-import { BearerException, ProblemException, noRoute } from '../common/http-errors';
+import type { FastifyRequest } from 'fastify';
+import { BearerException, ProblemException, namesNoApi, noRoute } from '../common/http-errors';
 import type { Principal } from './principal';
 
 /** What a protected route requires of its caller's token. */
 export interface TokenRequirement {
-  /** Route parameter that names the API the token must be for (its `aud`). */
-  readonly audienceParam: string;
+  /**
+   * Route parameter that names the API the token must be for (its `aud`): `api` in every route,
+   * the name {@link namesNoApi} reads too.
+   */
+  readonly audienceParam: 'api';
   /**
    * The route's own path-parameter pipe (share the instance with its `@Param`), run before the
    * token is looked at: a path the route refuses gets the route's 400 whatever the token, and
@@ -53,10 +56,11 @@ export class BearerGuard extends AuthGuard('bearer') {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const requirement = this.requirementOf(context);
-    const request = context.switchToHttp().getRequest<{ user: Principal; params: Record<string, string>; method: string; url: string }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal; params: Record<string, string> }>();
     // A path whose API segment cannot name an API (`GET /oauth/token`, `/health/nope`) is not a
-    // route at all: 404, as for any unknown path, rather than asking for a token.
-    if (requirement && !isApiSlug(request.params[requirement.audienceParam])) {
+    // route at all: 404 as for any unknown path (405 where the path is another method's route),
+    // rather than asking for a token.
+    if (requirement && namesNoApi(request.params)) {
       throw noRoute(request);
     }
     // Parameters the route would refuse anyway (a collection named `ā`) get its 400 for any

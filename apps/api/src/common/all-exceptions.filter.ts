@@ -7,8 +7,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   400: 'REQUEST.VALIDATION_FAILED',
   401: 'AUTH.INVALID_TOKEN',
   403: 'AUTH.INSUFFICIENT_SCOPE',
-  404: 'RESOURCE.NOT_FOUND',
-  405: 'RESOURCE.NOT_FOUND',
+  405: 'REQUEST.METHOD_NOT_ALLOWED',
   413: 'REQUEST.BODY_TOO_LARGE',
   415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
   429: 'AUTH.THROTTLED',
@@ -42,16 +41,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
       reply.status(exception.status).send({ error: { code, message: exception.description, requestId } });
       return;
     }
-    if (exception instanceof ProblemException) {
-      const status = STATUS_BY_CODE[exception.code];
+    // The framework's 404 is the router's (Nest's not-found handler): no route for this method and
+    // path, answered as every such request is (404, or 405 where the path takes other methods).
+    const problem = exception instanceof ProblemException ? exception : statusOf(exception) === 404 ? noRoute(request) : null;
+    if (problem) {
+      const status = STATUS_BY_CODE[problem.code];
       if (isOAuth && status < 500 && status !== 404) {
-        sendOAuthError(reply, status === 401 ? 401 : 400, status === 401 ? 'invalid_client' : 'invalid_request', exception.message, exception.headers);
+        // 401 and 405 keep their status (and a 405 its Allow header); any other refusal is a 400.
+        sendOAuthError(reply, status === 401 || status === 405 ? status : 400, status === 401 ? 'invalid_client' : 'invalid_request', problem.message, problem.headers);
         return;
       }
-      for (const [name, value] of Object.entries(exception.headers)) reply.header(name, value);
-      const body: Record<string, unknown> = { code: exception.code, message: exception.message, requestId };
-      if (Object.keys(exception.details).length > 0) body.details = exception.details;
-      if (exception.issues.length > 0) body.issues = exception.issues;
+      for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+      const body: Record<string, unknown> = { code: problem.code, message: problem.message, requestId };
+      if (Object.keys(problem.details).length > 0) body.details = problem.details;
+      if (problem.issues.length > 0) body.issues = problem.issues;
       reply.status(status).send({ error: body });
       return;
     }
@@ -63,11 +66,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (status !== null && status < 500) {
-      const message =
-        status === 404 ? noRoute(request).message
-        : status === 415 && isOAuth ? 'Unsupported Content-Type; send application/x-www-form-urlencoded.'
-        : publicMessage(exception, status);
-      if (isOAuth && status !== 404) {
+      const message = status === 415 && isOAuth ? 'Unsupported Content-Type; send application/x-www-form-urlencoded.' : publicMessage(exception, status);
+      if (isOAuth) {
         sendOAuthError(reply, 400, 'invalid_request', message, {});
         return;
       }

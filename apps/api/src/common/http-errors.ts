@@ -1,5 +1,5 @@
-import type { OAuthErrorCode, ValidationIssue } from '@tessera/contracts';
-import type { FastifyReply } from 'fastify';
+import { isApiSlug, type OAuthErrorCode, type ValidationIssue } from '@tessera/contracts';
+import type { FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { isScope } from '@tessera/domain';
 import type { ErrorCode, Failure } from './app-error';
 
@@ -24,9 +24,35 @@ export class ProblemException extends Error {
   }
 }
 
-/** The answer to a path and method that is no route. */
-export function noRoute(request: { readonly method: string; readonly url: string }): ProblemException {
-  return new ProblemException('RESOURCE.NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`);
+/**
+ * Whether the path parameters the router matched cannot be a route's after all. Every route that
+ * names an API does so in `:api`, and a path whose segment there cannot name an API is no route,
+ * whichever route the router matched it to: `/oauth/token` is not the demo collection `token` of
+ * an API `oauth`, nor `/health/nope` the collection `nope` of an API `health`.
+ */
+export function namesNoApi(params: Readonly<Record<string, string | undefined>>): boolean {
+  return params.api !== undefined && !isApiSlug(params.api);
+}
+
+/**
+ * The answer to a method and path that is no route: `405` with an `Allow` header when the path is
+ * a route for other methods (as Fastify's router finds them: HEAD wherever GET is), else `404`.
+ * The same for every route, whether the router found nothing for the method or found a route the
+ * path cannot be (see {@link namesNoApi}).
+ */
+export function noRoute(request: Pick<FastifyRequest, 'method' | 'url' | 'server'>): ProblemException {
+  const path = request.url.split('?')[0];
+  const allowed = request.server.supportedMethods
+    .filter((method) => {
+      if (method === request.method) return false;
+      // Typed as always found, but null when no route matches.
+      const route = request.server.findRoute({ method: method as HTTPMethods, url: request.url }) as { params: Record<string, string | undefined> } | null;
+      return route !== null && !namesNoApi(route.params);
+    })
+    .sort();
+  if (allowed.length === 0) return new ProblemException('RESOURCE.NOT_FOUND', `No route ${request.method} ${path}.`);
+  const allow = allowed.join(', ');
+  return new ProblemException('REQUEST.METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; it takes ${allow}.`, {}, [], { Allow: allow });
 }
 
 /** An RFC 6749 §5.2 error of the OAuth endpoints. */
