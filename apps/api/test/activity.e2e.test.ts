@@ -82,6 +82,34 @@ describe.each(TARGETS)('activity review on $name', (target) => {
     expect(future.body).toEqual({ items: [], nextCursor: null });
   });
 
+  it('takes a date alone for since and until: the start of that day in UTC, until left out', async () => {
+    const idsOf = async (query: string) => {
+      const response = await request(`${server.url}/apis/my-api/audit-events?limit=100&${query}`, { token: adminToken });
+      expect(response.status, `${query}: ${response.text}`).toBe(200);
+      return response.body.items.map((e: { id: string }) => e.id) as string[];
+    };
+    const all = await idsOf('');
+    expect(all.length).toBeGreaterThan(0);
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10);
+    // The same instant as a date-time at 00:00 UTC, whichever parameter takes it.
+    for (const day of [today, tomorrow]) {
+      expect(await idsOf(`since=${day}`)).toEqual(await idsOf(`since=${day}T00:00:00Z`));
+      expect(await idsOf(`until=${day}`)).toEqual(await idsOf(`until=${day}T00:00:00Z`));
+    }
+    expect(await idsOf(`since=${tomorrow}`)).toEqual([]);
+    expect(await idsOf(`until=${tomorrow}`)).toEqual(all);
+    expect(await idsOf(`since=${today}&until=${tomorrow}`)).toEqual(await idsOf(`since=${today}`));
+    // until leaves its own instant out: the same date for both is an empty range.
+    expect(await idsOf(`since=${today}&until=${today}`)).toEqual([]);
+    for (const [name, value] of [['since', '2026-02-30'], ['until', '2027-02-29'], ['until', '2026-13-01'], ['since', '2026-03-01T10:00'], ['since', '2026-3-1']]) {
+      const bad = await request(`${server.url}/apis/my-api/audit-events?${name}=${value}`, { token: adminToken });
+      expect(bad.status, `${name}=${value}`).toBe(400);
+      expect(bad.body.error.code).toBe('REQUEST.VALIDATION_FAILED');
+      expect(bad.body.error.issues, `${name}=${value}`).toEqual([{ path: name, message: expect.stringMatching(/date-time with a time zone.*or a date, e\.g\. 2027-01-31 \(the start of that day, UTC\)/) }]);
+    }
+  });
+
   it('refuses bad filters with a 400 naming the field, and keeps other APIs out', async () => {
     const bad = await request(`${server.url}/apis/my-api/audit-events?type=nope`, { token: adminToken });
     expect(bad.status).toBe(400);

@@ -689,7 +689,7 @@ describe('tessera usage errors', { timeout: 180_000 }, () => {
       { args: ['accounts', 'list'], reason: "required option '--api <slug>' not specified", help: 'tessera accounts list' },
       {
         args: ['secrets', 'rotate', '--api', 'my-api', '--account', account, '--disable-others-after', 'yesterday'],
-        reason: "option '--disable-others-after <date>' argument 'yesterday' is invalid. expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date (midnight UTC)",
+        reason: "option '--disable-others-after <date>' argument 'yesterday' is invalid. expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date, e.g. 2027-01-31 (the start of that day, UTC)",
         help: 'tessera secrets rotate',
       },
       { args: ['frobnicate'], reason: "unknown command 'frobnicate'", help: 'tessera' },

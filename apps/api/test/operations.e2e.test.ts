@@ -57,6 +57,14 @@ describe('operations', () => {
     expect(head!.responses).toEqual({ 200: { description: 'HTTP 200' }, '4XX': { description: 'Client error' } });
     const create = paths['/apis/{api}/service-accounts']!.post as unknown as { requestBody: { content: Record<string, { schema: { required: string[] } }> } };
     expect(create.requestBody.content['application/json']!.schema.required).toEqual(['name', 'scopes']);
+    // A query field's description is its parameter's: the audit trail says how it reads a date alone.
+    type Parameter = { name: string; description?: string; schema: { anyOf?: { format?: string }[] } };
+    const auditQuery = (paths['/apis/{api}/audit-events']!.get as unknown as { parameters: Parameter[] }).parameters;
+    for (const name of ['since', 'until']) {
+      const parameter = auditQuery.find((p) => p.name === name)!;
+      expect(parameter.description, name).toContain('or a date alone (YYYY-MM-DD), which is the start of that day in UTC');
+      expect(parameter.schema.anyOf?.map((s) => s.format), name).toEqual(['date', 'date-time']);
+    }
     // No route is left with a placeholder summary (every route declares @ApiDoc).
     for (const [path, operations] of Object.entries(paths)) {
       for (const operation of Object.values(operations)) expect(operation.summary, path).not.toBe(path);

@@ -3,6 +3,7 @@ import {
   ApiSlug,
   EventId,
   IsoDateTime,
+  IsoDateTimeOrDate,
   Scope,
   ScopeList,
   ScopeString,
@@ -40,6 +41,23 @@ describe('IsoDateTime', () => {
   });
   it.each(['9999-12-31T23:59:59-23:59', '0000-06-01T00:00:00Z', '0001-01-01T00:00:00+01:00'])('rejects an instant outside the years 0001-9999 in UTC: %s', (value) => {
     expect(IsoDateTime.safeParse(value).error?.issues.map((issue) => issue.message)).toEqual(['expected a date-time from the year 0001 to 9999 (UTC)']);
+  });
+});
+
+describe('IsoDateTimeOrDate', () => {
+  it.each([
+    ['2026-03-01', '2026-03-01T00:00:00Z'],
+    ['2028-02-29', '2028-02-29T00:00:00Z'],
+    ['2026-03-01T12:00:00+02:00', '2026-03-01T12:00:00+02:00'],
+    ['2026-03-01T12:00:00.5Z', '2026-03-01T12:00:00.5Z'],
+  ])('reads %s as %s: a date alone is the start of that day in UTC', (value, dateTime) => {
+    expect(IsoDateTimeOrDate.parse(value)).toBe(dateTime);
+  });
+  it.each(['2026-02-30', '2027-02-29', '2026-13-01', '2026-3-1', '20260301', '2026-03-01T12:00:00', '2026-03-01 12:00:00Z', 'yesterday', ''])('rejects %s, naming both forms', (value) => {
+    expect(IsoDateTimeOrDate.safeParse(value).error?.issues.map((issue) => issue.message)).toEqual([expect.stringMatching(/date-time with a time zone.*or a date/)]);
+  });
+  it('rejects a date outside the years 0001-9999, as IsoDateTime does', () => {
+    expect(IsoDateTimeOrDate.safeParse('0000-06-01').error?.issues.map((issue) => issue.message)).toEqual(['expected a date-time from the year 0001 to 9999 (UTC)']);
   });
 });
 

@@ -54,6 +54,22 @@ export const IsoDateTime = z.iso
   .refine((value) => inStorableYears(new Date(value)), { message: 'expected a date-time from the year 0001 to 9999 (UTC)' });
 export type IsoDateTime = z.infer<typeof IsoDateTime>;
 
+/** A date alone, in ISO-8601's calendar form: `2026-03-01`. */
+const DATE_ALONE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME_OR_DATE = 'expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date, e.g. 2027-01-31 (the start of that day, UTC)';
+
+/**
+ * A point in time as {@link IsoDateTime} takes it, or a date alone (`2026-03-01`), which is the
+ * start of that day in UTC; parses to the date-time (`2026-03-01T00:00:00Z`). A day that does not
+ * exist (`2026-02-30`) is refused, whether alone or in a date-time. The one reading of a date
+ * wherever Tessera takes one: the audit trail's `since` and `until`, and the CLI's date options.
+ */
+export const IsoDateTimeOrDate = z
+  // The same reason from the union as from each form, whichever a reader of the issues looks at.
+  .union([z.iso.date({ message: DATE_TIME_OR_DATE }), z.iso.datetime({ offset: true, message: DATE_TIME_OR_DATE })], { message: DATE_TIME_OR_DATE })
+  .transform((value) => (DATE_ALONE.test(value) ? `${value}T00:00:00Z` : value))
+  .pipe(IsoDateTime);
+
 /**
  * Slugs that would collide with Tessera's own top-level routes (`GET /:api/:collection` shares
  * the path space with `/oauth/…`, `/health/…`, `/apis/…`, …), so no API may use them.

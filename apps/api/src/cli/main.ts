@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import {
   CreateAlertChannelRequest,
-  IsoDateTime,
+  IsoDateTimeOrDate,
   ListServiceAccountsQuery,
   MAX_SIGNING_SECRET_OVERLAP_SECONDS,
   RotateAlertChannelSecretRequest,
@@ -74,21 +74,15 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Paramete
 }
 
 /**
- * A date-time as the HTTP API takes it (ISO-8601 with its time zone, checked by the same contract),
- * or a date alone, which is midnight UTC. A time without a zone would be read in this machine's
- * zone, and `new Date` alone rolls a day that does not exist (30 February) into the next month.
+ * A date-time with its time zone, or a date alone, which is the start of that day in UTC: the
+ * contract's rule ({@link IsoDateTimeOrDate}), as the HTTP API's audit trail reads `since` and
+ * `until`. A time without a zone would be read in this machine's zone, and `new Date` alone rolls
+ * a day that does not exist (30 February) into the next month.
  */
 function date(value: string): Date {
-  const dateTime = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  const checked = IsoDateTime.safeParse(dateTime);
-  if (!checked.success) {
-    // The contract's own reason when the form is right but the instant is not (a year beyond 9999).
-    const rightForm = !checked.error.issues.some((issue) => issue.code === 'invalid_format');
-    throw new InvalidArgumentError(
-      rightForm ? checked.error.issues[0]!.message : 'expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date (midnight UTC)',
-    );
-  }
-  return new Date(dateTime);
+  const checked = IsoDateTimeOrDate.safeParse(value);
+  if (!checked.success) throw new InvalidArgumentError(checked.error.issues[0]!.message);
+  return new Date(checked.data);
 }
 
 function integer(value: string): number {

@@ -58,8 +58,9 @@ export class OpenApiService {
       const operation: JsonSchema = { summary: doc?.summary ?? route.path, tags: [doc?.tag ?? 'other'], parameters: [...params] };
       if (doc?.query) {
         const query = jsonSchemaOf(doc.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
-        for (const [name, property] of Object.entries(query.properties ?? {})) {
-          (operation.parameters as JsonSchema[]).push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema: property });
+        for (const [name, { description, ...schema }] of Object.entries(query.properties ?? {})) {
+          // A field's description is the parameter's, where OpenAPI readers show it.
+          (operation.parameters as JsonSchema[]).push({ name, in: 'query', required: query.required?.includes(name) ?? false, ...(description ? { description } : {}), schema });
         }
       }
       if (doc?.body) {

@@ -10,7 +10,7 @@
 import { ID_BODY_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '@tessera/domain';
 import { z } from 'zod';
 import { DomainEvent, DomainEventType } from '../events';
-import { ApiSlug, ClientId, IsoDateTime, ScopeList, SecretId, ServiceAccountId } from '../primitives';
+import { ApiSlug, ClientId, IsoDateTime, IsoDateTimeOrDate, ScopeList, SecretId, ServiceAccountId } from '../primitives';
 
 /** Account or secret status. */
 export const Status = z.enum(['enabled', 'disabled']);
@@ -299,12 +299,21 @@ export type RotateAlertChannelSecretRequest = z.infer<typeof RotateAlertChannelS
 // ---------------------------------------------------------------------------------------------
 // Audit trail
 
-/** `GET /apis/:api/audit-events` query: filter by type, account, time range; paging (newest first). */
+/**
+ * `GET /apis/:api/audit-events` query: filter by type, account, time range; paging (newest first).
+ * The range is `since` (included) to `until` (left out), each a date-time or a date alone, which
+ * is the start of that day in UTC, for both: `since=2026-03-01&until=2026-03-02` is 1 March (UTC).
+ */
 export const ListAuditEventsQuery = z.strictObject({
   type: DomainEventType.optional(),
   accountId: ServiceAccountId.optional(),
-  since: IsoDateTime.optional(),
-  until: IsoDateTime.optional(),
+  since: IsoDateTimeOrDate.optional().describe(
+    'Events at or after this time: an ISO-8601 date-time with a time zone, or a date alone (YYYY-MM-DD), which is the start of that day in UTC.',
+  ),
+  until: IsoDateTimeOrDate.optional().describe(
+    'Events before this time, not at it: an ISO-8601 date-time with a time zone, or a date alone (YYYY-MM-DD), which is the start of that day in UTC, ' +
+      'as for since: until=2026-03-02 ends with the last event of 1 March (UTC), and since=2026-03-01&until=2026-03-02 is that one day.',
+  ),
   limit: PageLimit,
   cursor: cursorOf('evt').optional(),
 });
