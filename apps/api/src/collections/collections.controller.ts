@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiSlug } from '@tessera/contracts';
 import { z } from 'zod';
 import { RequireToken } from '../auth/bearer.guard';
@@ -14,6 +15,7 @@ const CollectionParams = z.strictObject({
 /** Checks the path in the guard, before any token or scope, and again (memoized) for the handler. */
 const collectionPath = new ZodPipe(CollectionParams, 'path', true);
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_LIST).default(MAX_LIST) });
+const listQuery = new ZodPipe(ListQuery, 'query', true);
 const MAX_DOCUMENT_BYTES = 16 * 1024;
 /** Deepest nesting of arrays and objects in a document; the document itself is level 1. */
 const MAX_DOCUMENT_DEPTH = 32;
@@ -70,10 +72,12 @@ export class CollectionsController {
     query: ListQuery,
     responses: { 200: z.object({ items: z.array(StoredDocument) }) },
   })
-  async list(
-    @Param(collectionPath) params: z.infer<typeof CollectionParams>,
-    @Query(new ZodPipe(ListQuery, 'query', true)) query: z.infer<typeof ListQuery>,
-  ): Promise<{ items: CollectionDocument[] }> {
+  async list(@Req() request: FastifyRequest): Promise<{ items: CollectionDocument[] }> {
+    // The route's pipes, called here rather than through @Param/@Query: Nest's per-parameter pipe
+    // machinery cost ~8,000 instructions (~3%) of every call of this, the hottest protected route
+    // (docs/decisions.md). The checks and their 400s are the same.
+    const params = collectionPath.transform(request.params);
+    const query = listQuery.transform(request.query);
     return { items: await this.collections.list(params.api, params.collection, query.limit) };
   }
 
