@@ -281,7 +281,7 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 300_000 }, (t
     });
     for (const [options, message] of [
       [['--token-lifetime', '5'], '--token-lifetime: must be a whole number of seconds from 60 to 86400'],
-      [['--reminder-days', '1,7'], '--reminder-days: thresholds must be distinct and sorted from largest to smallest'],
+      [['--reminder-days', '7,7'], '--reminder-days: thresholds must be distinct'],
       [['--max-secrets', '101'], '--max-secrets: must be a whole number from 1 to 100'],
       [['--unused-after', '0'], '--unused-after: must be a whole number of days from 1 to 3650'],
       [['--max-secret-lifetime', '30', '--allow-never-expires', 'true'], '--allow-never-expires: cannot be true while a maximum secret lifetime is set'],
@@ -373,7 +373,8 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 300_000 }, (t
   it('shows and sets the API policy, as HTTP sees it', async () => {
     const shown = await ok('apis', 'show', 'my-api');
     expect(shown).toMatchObject({ api: 'my-api', tokenLifetimeSeconds: 900, reminderThresholdsDays: [30, 7, 1], maxSecretsPerAccount: 10, allowNeverExpires: false });
-    const { secretsBeyondPolicy, ...set } = await ok('apis', 'set', 'my-api', '--token-lifetime', '600', '--reminder-days', '14,3', '--max-secrets', '5', '--unused-after', '30');
+    // Reminder days in any order: the policy keeps them largest first.
+    const { secretsBeyondPolicy, ...set } = await ok('apis', 'set', 'my-api', '--token-lifetime', '600', '--reminder-days', '3,14', '--max-secrets', '5', '--unused-after', '30');
     expect(set).toMatchObject({ api: 'my-api', tokenLifetimeSeconds: 600, reminderThresholdsDays: [14, 3], maxSecretsPerAccount: 5, unusedAfterDays: 30 });
     expect(secretsBeyondPolicy).toBe(0);
     const viaHttp = await request(`${server.url}/apis/my-api`, { token: story.adminToken });

@@ -143,12 +143,25 @@ describe.each(TARGETS)('management API on $name', (target) => {
       expect(restored.body).toMatchObject({ tokenLifetimeSeconds: 900, reminderThresholdsDays: [30, 7, 1] });
     });
 
+    it('takes reminder days in any order and keeps them largest first', async () => {
+      const changed = await call('PATCH', '/apis/alpha-api', { reminderThresholdsDays: [1, 7] });
+      expect(changed.status, changed.text).toBe(200);
+      expect(changed.body.reminderThresholdsDays).toEqual([7, 1]);
+      expect((await call('GET', '/apis/alpha-api')).body.reminderThresholdsDays).toEqual([7, 1]);
+      const restored = await call('PATCH', '/apis/alpha-api', { reminderThresholdsDays: [1, 30, 7] });
+      expect(restored.body.reminderThresholdsDays).toEqual([30, 7, 1]);
+    });
+
     it('rejects invalid and unknown fields, naming them, and changes nothing', async () => {
       const before = await snapshotOf(db, 'alpha-api');
       expectValidationError(await call('PATCH', '/apis/alpha-api', { tokenLifetimeSeconds: 10 }), 'tokenLifetimeSeconds');
       expectValidationError(await call('PATCH', '/apis/alpha-api', { tokenLifetimeSeconds: '600' }), 'tokenLifetimeSeconds');
       expectValidationError(await call('PATCH', '/apis/alpha-api', { reminderThresholdsDays: [7, 7] }), 'reminderThresholdsDays');
       expectValidationError(await call('PATCH', '/apis/alpha-api', { maxSecretsPerAccount: 0 }), 'maxSecretsPerAccount');
+      // The contract's bound is the domain's: a 400 naming the field and the real maximum, not POLICY.INVALID.
+      const tooLong = await call('PATCH', '/apis/alpha-api', { maxSecretLifetimeDays: 5000 });
+      expectValidationError(tooLong, 'maxSecretLifetimeDays');
+      expect(tooLong.body.error.issues).toEqual([{ path: 'maxSecretLifetimeDays', message: expect.stringContaining('3650') }]);
       expectValidationError(await call('PATCH', '/apis/alpha-api', { allowNeverExpires: 'yes' }), 'allowNeverExpires');
       expectValidationError(await call('PATCH', '/apis/alpha-api', { tokenLifetimeSeconds: 600, api: 'beta-api' }), 'api');
       expectValidationError(await call('PATCH', '/apis/alpha-api', { tokenLifetime: 600 }), 'tokenLifetime');

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_POLICY, validatePolicy, type ApiPolicy } from './policy.js';
+import { DEFAULT_API_POLICY, POLICY_BOUNDS, validatePolicy, type ApiPolicy } from './policy.js';
 
 const field = (overrides: Partial<ApiPolicy>): string | null => {
   const r = validatePolicy({ ...DEFAULT_API_POLICY, ...overrides });
@@ -33,7 +34,7 @@ describe('validatePolicy', () => {
     [{ tokenLifetimeSeconds: Number.NaN }, 'tokenLifetimeSeconds'],
     [{ reminderThresholdsDays: [] }, null],
     [{ reminderThresholdsDays: [365, 1] }, null],
-    [{ reminderThresholdsDays: [1, 7] }, 'reminderThresholdsDays'],
+    [{ reminderThresholdsDays: [1, 7] }, null],
     [{ reminderThresholdsDays: [7, 7] }, 'reminderThresholdsDays'],
     [{ reminderThresholdsDays: [0] }, 'reminderThresholdsDays'],
     [{ reminderThresholdsDays: [366] }, 'reminderThresholdsDays'],
@@ -56,6 +57,42 @@ describe('validatePolicy', () => {
     [{ unusedAfterDays: 3651 }, 'unusedAfterDays'],
   ])('%j → invalid field %s', (overrides, expected) => {
     expect(field(overrides)).toBe(expected);
+  });
+
+  describe('reminder thresholds', () => {
+    const { min, max } = POLICY_BOUNDS.reminderThresholdDays;
+    const day = fc.integer({ min, max });
+    const distinctDays = fc.uniqueArray(day, { maxLength: POLICY_BOUNDS.maxReminderThresholds });
+
+    it('takes distinct days in any order and gives them largest first', () => {
+      fc.assert(
+        fc.property(distinctDays, (days) => {
+          const asGiven = [...days];
+          const r = validatePolicy({ ...DEFAULT_API_POLICY, reminderThresholdsDays: days });
+          expect(days, 'the list given is left as it was').toEqual(asGiven);
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          const given = r.value.reminderThresholdsDays;
+          expect([...given].sort((a, b) => a - b)).toEqual([...days].sort((a, b) => a - b));
+          for (let i = 1; i < given.length; i++) expect(given[i]).toBeLessThan(given[i - 1]!);
+          // The order given does not matter: the reversed list gives the same policy, and so does the answer itself.
+          expect(validatePolicy({ ...DEFAULT_API_POLICY, reminderThresholdsDays: [...days].reverse() })).toEqual(r);
+          expect(validatePolicy(r.value)).toEqual(r);
+        }),
+      );
+    });
+
+    it('refuses a day given twice, wherever it stands', () => {
+      fc.assert(
+        fc.property(fc.uniqueArray(day, { minLength: 1, maxLength: POLICY_BOUNDS.maxReminderThresholds - 1 }), fc.nat(), fc.nat(), (days, pick, at) => {
+          const withTwice = [...days];
+          withTwice.splice(at % (days.length + 1), 0, days[pick % days.length]!);
+          const r = validatePolicy({ ...DEFAULT_API_POLICY, reminderThresholdsDays: withTwice });
+          expect(r.ok).toBe(false);
+          if (!r.ok) expect(r.error.details).toEqual({ field: 'reminderThresholdsDays', requirement: 'thresholds must be distinct' });
+        }),
+      );
+    });
   });
 
   it('returns POLICY.INVALID', () => {

@@ -5,7 +5,10 @@ import { err, ok, type Result } from './result.js';
 export interface ApiPolicy {
   /** Lifetime of issued bearer tokens, in seconds (60..86400). */
   readonly tokenLifetimeSeconds: number;
-  /** Days before expiry at which reminders go out, distinct, sorted descending (each 1..365, at most 10). */
+  /**
+   * Days before expiry at which reminders go out, distinct (each 1..365, at most 10). Given in any
+   * order; {@link validatePolicy} returns them largest first, the order they are stored and shown in.
+   */
   readonly reminderThresholdsDays: readonly number[];
   /** Longest lifetime a secret may be given, in days (1..3650), or null for the default cap. */
   readonly maxSecretLifetimeDays: number | null;
@@ -40,7 +43,7 @@ export const DEFAULT_SECRET_LIFETIME_DAYS = 730;
  */
 export const ABSOLUTE_MAX_SECRET_LIFETIME_DAYS = 3650;
 
-/** Bounds enforced by {@link validatePolicy}. */
+/** Bounds enforced by {@link validatePolicy}, and the ones the HTTP contract takes (one place). */
 export const POLICY_BOUNDS = Object.freeze({
   tokenLifetimeSeconds: { min: 60, max: 86_400 },
   reminderThresholdDays: { min: 1, max: 365 },
@@ -54,31 +57,36 @@ function intIn(value: unknown, bounds: { readonly min: number; readonly max: num
   return typeof value === 'number' && Number.isInteger(value) && value >= bounds.min && value <= bounds.max;
 }
 
+/** `from 1 to 3650`: how a message names the bounds. */
+function range(bounds: { readonly min: number; readonly max: number }): string {
+  return `from ${bounds.min} to ${bounds.max}`;
+}
+
 /**
  * Checks an API policy against sane bounds and returns a frozen copy. `POLICY.INVALID` with
- * `details.field` naming the first bad field. A policy that both sets `maxSecretLifetimeDays`
- * and allows never-expiring secrets contradicts itself and is refused (field `allowNeverExpires`).
+ * `details.field` naming the first bad field. Reminder thresholds may come in any order, as long as
+ * they are distinct: the copy holds them largest first (`[1, 7]` becomes `[7, 1]`), so every caller
+ * (HTTP, CLI) stores and shows one order. A policy that both sets `maxSecretLifetimeDays` and allows
+ * never-expiring secrets contradicts itself and is refused (field `allowNeverExpires`).
  */
 export function validatePolicy(input: ApiPolicy): Result<ApiPolicy> {
   const b = POLICY_BOUNDS;
   if (!intIn(input.tokenLifetimeSeconds, b.tokenLifetimeSeconds)) {
-    return err(new PolicyInvalidError('tokenLifetimeSeconds', 'must be a whole number of seconds from 60 to 86400'));
+    return err(new PolicyInvalidError('tokenLifetimeSeconds', `must be a whole number of seconds ${range(b.tokenLifetimeSeconds)}`));
   }
-  const thresholds = input.reminderThresholdsDays;
+  const thresholds: unknown = input.reminderThresholdsDays;
   if (!Array.isArray(thresholds) || thresholds.length > b.maxReminderThresholds) {
-    return err(new PolicyInvalidError('reminderThresholdsDays', 'must be a list of at most 10 thresholds'));
+    return err(new PolicyInvalidError('reminderThresholdsDays', `must be a list of at most ${b.maxReminderThresholds} thresholds`));
   }
-  for (let i = 0; i < thresholds.length; i++) {
-    const t: unknown = thresholds[i];
-    if (!intIn(t, b.reminderThresholdDays)) {
-      return err(new PolicyInvalidError('reminderThresholdsDays', 'each threshold must be a whole number of days from 1 to 365'));
-    }
-    if (i > 0 && (t as number) >= (thresholds[i - 1] as number)) {
-      return err(new PolicyInvalidError('reminderThresholdsDays', 'thresholds must be distinct and sorted from largest to smallest'));
-    }
+  if (!thresholds.every((t) => intIn(t, b.reminderThresholdDays))) {
+    return err(new PolicyInvalidError('reminderThresholdsDays', `each threshold must be a whole number of days ${range(b.reminderThresholdDays)}`));
+  }
+  const largestFirst = (thresholds as number[]).slice().sort((x, y) => y - x);
+  if (largestFirst.some((t, i) => i > 0 && t === largestFirst[i - 1])) {
+    return err(new PolicyInvalidError('reminderThresholdsDays', 'thresholds must be distinct'));
   }
   if (input.maxSecretLifetimeDays !== null && !intIn(input.maxSecretLifetimeDays, b.maxSecretLifetimeDays)) {
-    return err(new PolicyInvalidError('maxSecretLifetimeDays', 'must be null or a whole number of days from 1 to 3650'));
+    return err(new PolicyInvalidError('maxSecretLifetimeDays', `must be null or a whole number of days ${range(b.maxSecretLifetimeDays)}`));
   }
   if (typeof input.allowNeverExpires !== 'boolean') {
     return err(new PolicyInvalidError('allowNeverExpires', 'must be true or false'));
@@ -87,15 +95,15 @@ export function validatePolicy(input: ApiPolicy): Result<ApiPolicy> {
     return err(new PolicyInvalidError('allowNeverExpires', 'cannot be true while a maximum secret lifetime is set'));
   }
   if (!intIn(input.maxSecretsPerAccount, b.maxSecretsPerAccount)) {
-    return err(new PolicyInvalidError('maxSecretsPerAccount', 'must be a whole number from 1 to 100'));
+    return err(new PolicyInvalidError('maxSecretsPerAccount', `must be a whole number ${range(b.maxSecretsPerAccount)}`));
   }
   if (!intIn(input.unusedAfterDays, b.unusedAfterDays)) {
-    return err(new PolicyInvalidError('unusedAfterDays', 'must be a whole number of days from 1 to 3650'));
+    return err(new PolicyInvalidError('unusedAfterDays', `must be a whole number of days ${range(b.unusedAfterDays)}`));
   }
   return ok(
     Object.freeze({
       tokenLifetimeSeconds: input.tokenLifetimeSeconds,
-      reminderThresholdsDays: Object.freeze([...thresholds]),
+      reminderThresholdsDays: Object.freeze(largestFirst),
       maxSecretLifetimeDays: input.maxSecretLifetimeDays,
       allowNeverExpires: input.allowNeverExpires,
       maxSecretsPerAccount: input.maxSecretsPerAccount,

@@ -234,7 +234,7 @@ export function buildProgram(config: () => Config): Command {
     .description("change an API's policy (only the options given)")
     .argument('<api>', 'API slug')
     .option('--token-lifetime <seconds>', 'access token lifetime', integer)
-    .option('--reminder-days <days>', 'reminder thresholds, e.g. 30,7,1', (v) => list(v).map(integer))
+    .option('--reminder-days <days>', 'reminder thresholds in days, distinct, in any order, e.g. 30,7,1', (v) => list(v).map(integer))
     .option('--max-secret-lifetime <days>', 'longest secret lifetime in days, or "none"', daysOrNone)
     .option('--allow-never-expires <bool>', 'whether secrets may never expire (true|false)', boolean)
     .option('--max-secrets <n>', 'most secrets per account', integer)

@@ -1,3 +1,4 @@
+import { ABSOLUTE_MAX_SECRET_LIFETIME_DAYS, DEFAULT_API_POLICY, POLICY_BOUNDS, validatePolicy } from '@tessera/domain';
 import { describe, expect, it } from 'vitest';
 import { formatZodError } from '../errors';
 import {
@@ -189,6 +190,32 @@ describe('API policy', () => {
     expect(paths(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: [7, 7] }))).toEqual(['reminderThresholdsDays']);
     expect(paths(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: [0] }))).toEqual(['reminderThresholdsDays.0']);
     expect(paths(UpdateApiPolicyRequest.safeParse({ api: 'other' }))).toContain('api');
+  });
+
+  it("takes the domain's bounds, so what it lets through the domain does not refuse", () => {
+    expect(UpdateApiPolicyRequest.safeParse({ maxSecretLifetimeDays: ABSOLUTE_MAX_SECRET_LIFETIME_DAYS }).success).toBe(true);
+    const tooLong = UpdateApiPolicyRequest.safeParse({ maxSecretLifetimeDays: ABSOLUTE_MAX_SECRET_LIFETIME_DAYS + 1 });
+    expect(paths(tooLong)).toEqual(['maxSecretLifetimeDays']);
+    expect(formatZodError(tooLong.error!)[0]!.message).toContain('<=3650');
+    // Distinct days in any order: the domain keeps them largest first.
+    expect(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: [1, 7] })).toEqual({ success: true, data: { reminderThresholdsDays: [1, 7] } });
+    for (const [field, bounds] of [
+      ['tokenLifetimeSeconds', POLICY_BOUNDS.tokenLifetimeSeconds],
+      ['maxSecretLifetimeDays', POLICY_BOUNDS.maxSecretLifetimeDays],
+      ['maxSecretsPerAccount', POLICY_BOUNDS.maxSecretsPerAccount],
+      ['unusedAfterDays', POLICY_BOUNDS.unusedAfterDays],
+    ] as const) {
+      for (const value of [bounds.min, bounds.max]) {
+        const policy = { ...DEFAULT_API_POLICY, [field]: value };
+        expect({ field, value, contract: UpdateApiPolicyRequest.safeParse({ [field]: value }).success }).toEqual({ field, value, contract: validatePolicy(policy).ok });
+      }
+      for (const value of [bounds.min - 1, bounds.max + 1]) expect(paths(UpdateApiPolicyRequest.safeParse({ [field]: value }))).toEqual([field]);
+    }
+    const { min, max } = POLICY_BOUNDS.reminderThresholdDays;
+    expect(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: [max, min] }).success).toBe(true);
+    expect(paths(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: [max + 1] }))).toEqual(['reminderThresholdsDays.0']);
+    const tooMany = Array.from({ length: POLICY_BOUNDS.maxReminderThresholds + 1 }, (_, i) => i + 1);
+    expect(paths(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: tooMany }))).toEqual(['reminderThresholdsDays']);
   });
 });
 

@@ -7,7 +7,7 @@
  * that was not whitelisted here (no hash, no secret), and clients stay forward-compatible.
  * Only {@link SecretCreatedResponse} carries a client secret, once, at creation.
  */
-import { ID_BODY_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from '@tessera/domain';
+import { ID_BODY_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, POLICY_BOUNDS } from '@tessera/domain';
 import { z } from 'zod';
 import { DomainEvent, DomainEventType } from '../events';
 import { ApiSlug, ClientId, IsoDateTime, IsoDateTimeOrDate, ScopeList, SecretId, ServiceAccountId } from '../primitives';
@@ -186,26 +186,36 @@ export type RotateSecretResponse = z.infer<typeof RotateSecretResponse>;
 // ---------------------------------------------------------------------------------------------
 // API policy
 
-/** Editable policy fields with their bounds. */
+/** A whole number within one of the domain's policy bounds. */
+function wholeIn(bounds: { readonly min: number; readonly max: number }) {
+  return z.number().int().min(bounds.min).max(bounds.max);
+}
+
+/**
+ * Editable policy fields with their bounds, which are the domain's (`POLICY_BOUNDS`, one place);
+ * the domain re-checks the policy as a whole.
+ */
 const ApiPolicyFields = {
   /** Access token lifetime, 60 s .. 24 h (default 900). */
-  tokenLifetimeSeconds: z.number().int().min(60).max(86_400),
+  tokenLifetimeSeconds: wholeIn(POLICY_BOUNDS.tokenLifetimeSeconds),
   /**
-   * Days before expiry at which reminders go out (default `[30, 7, 1]`), distinct, 1..365. Empty:
-   * no reminders before expiry (alerts about expired secrets and unused accounts still go out).
+   * Days before expiry at which reminders go out (default `[30, 7, 1]`), distinct, 1..365, in any
+   * order: the policy keeps and answers them largest first. Empty: no reminders before expiry
+   * (alerts about expired secrets and unused accounts still go out).
    */
   reminderThresholdsDays: z
-    .array(z.number().int().min(1).max(365))
-    .max(10)
-    .refine((days) => new Set(days).size === days.length, { message: 'thresholds must be distinct' }),
-  /** Longest lifetime a secret may be given, in days; `null` for no limit. */
-  maxSecretLifetimeDays: z.number().int().min(1).max(36_500).nullable(),
+    .array(wholeIn(POLICY_BOUNDS.reminderThresholdDays))
+    .max(POLICY_BOUNDS.maxReminderThresholds)
+    .refine((days) => new Set(days).size === days.length, { message: 'thresholds must be distinct' })
+    .describe('Days before expiry at which reminders go out: distinct, in any order; kept and answered largest first.'),
+  /** Longest lifetime a secret may be given, in days; `null` for no limit but the absolute one (3650 days). */
+  maxSecretLifetimeDays: wholeIn(POLICY_BOUNDS.maxSecretLifetimeDays).nullable(),
   /** Whether secrets may be created with no expiry. */
   allowNeverExpires: z.boolean(),
   /** Most secrets one account may hold. */
-  maxSecretsPerAccount: z.number().int().min(1).max(100),
+  maxSecretsPerAccount: wholeIn(POLICY_BOUNDS.maxSecretsPerAccount),
   /** An account unused for this many days is reported. */
-  unusedAfterDays: z.number().int().min(1).max(3650),
+  unusedAfterDays: wholeIn(POLICY_BOUNDS.unusedAfterDays),
 };
 
 /** `GET /apis/:api` (policy of an API). */
