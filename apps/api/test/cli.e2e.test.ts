@@ -285,6 +285,8 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 300_000 }, (t
       [['--max-secrets', '101'], '--max-secrets: must be a whole number from 1 to 100'],
       [['--unused-after', '0'], '--unused-after: must be a whole number of days from 1 to 3650'],
       [['--max-secret-lifetime', '30', '--allow-never-expires', 'true'], '--allow-never-expires: cannot be true while a maximum secret lifetime is set'],
+      // In the option's words: it takes none where the HTTP body field takes null.
+      [['--max-secret-lifetime', '5000'], '--max-secret-lifetime: must be none or a whole number of days from 1 to 3650'],
     ] as const) {
       expect(await refused('apis', 'set', 'my-api', ...options)).toEqual({ text: `tessera: ${message}`, json: { code: 'POLICY.INVALID', message } });
     }
@@ -692,6 +694,11 @@ describe('tessera usage errors', { timeout: 180_000 }, () => {
         args: ['secrets', 'rotate', '--api', 'my-api', '--account', account, '--disable-others-after', 'yesterday'],
         reason: "option '--disable-others-after <date>' argument 'yesterday' is invalid. expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date, e.g. 2027-01-31 (the start of that day, UTC)",
         help: 'tessera secrets rotate',
+      },
+      {
+        args: ['apis', 'set', 'my-api', '--max-secret-lifetime', 'null'],
+        reason: "option '--max-secret-lifetime <days>' argument 'null' is invalid. expected none or a whole number of days",
+        help: 'tessera apis set',
       },
       { args: ['frobnicate'], reason: "unknown command 'frobnicate'", help: 'tessera' },
       { args: ['acounts', 'list'], reason: "unknown command 'acounts' (Did you mean accounts?)", help: 'tessera' },

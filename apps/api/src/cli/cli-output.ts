@@ -12,6 +12,22 @@ export const EXIT = {
 } as const;
 
 /**
+ * The option a request field is typed with, as a failure about the field names it: its name
+ * (`'--token-lifetime'`), or its name and the word it takes where the field takes null
+ * (`{ option: '--max-secret-lifetime', nullAs: 'none' }`).
+ */
+export type FieldOption = string | { readonly option: string; readonly nullAs: string };
+
+/**
+ * What a field must be (`requirement`), said of the option it is typed with and in the option's
+ * words: `--max-secret-lifetime: must be none or …` where the HTTP API says `must be null or …`.
+ */
+export function saidOfOption(option: FieldOption, requirement: string): string {
+  if (typeof option === 'string') return `${option}: ${requirement}`;
+  return `${option.option}: ${requirement.replace(/\bnull\b/g, option.nullAs)}`;
+}
+
+/**
  * A failure the CLI reports and exits with. `hint`, shown after the message in text only, says
  * where to read more (`see 'tessera accounts list --help'`).
  */
@@ -29,14 +45,15 @@ export class CliFailure extends Error {
    * `flags` (request field → option, as main.ts's `parsed` takes them): a failure about one
    * request field (`details.field`, which the HTTP API names in its `issues`) is reported under
    * the option the user typed, as `--token-lifetime: must be …`, with what the field must be
-   * (`details.requirement`) where the failure says it apart from its message.
+   * (`details.requirement`) where the failure says it apart from its message, in the option's
+   * words ({@link saidOfOption}).
    */
-  static from(failure: Failure, flags: Readonly<Record<string, string>> = {}): CliFailure {
+  static from(failure: Failure, flags: Readonly<Record<string, FieldOption>> = {}): CliFailure {
     const status = STATUS_BY_CODE[failure.code];
     const exitCode = status === 404 ? EXIT.NOT_FOUND : status === 409 ? EXIT.CONFLICT : status < 500 ? EXIT.INVALID : EXIT.INTERNAL;
     const { field, requirement } = failure.details;
     const flag = typeof field === 'string' ? flags[field] : undefined;
-    const message = flag ? `${flag}: ${typeof requirement === 'string' ? requirement : failure.message}` : failure.message;
+    const message = flag ? saidOfOption(flag, typeof requirement === 'string' ? requirement : failure.message) : failure.message;
     return new CliFailure(exitCode, message, failure.code);
   }
 }

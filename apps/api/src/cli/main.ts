@@ -18,7 +18,7 @@ import { ConfigError, loadConfig, type Config } from '../config/env';
 import { CLI_CONTEXT } from '../events/audit-context';
 import { presentAccount, presentApi, presentCreatedSecret, presentSecret, presentUpdatedApi } from '../management/presenters';
 import type { Services } from './application';
-import { CliFailure, EXIT, endQuietlyOnClosedPipe, print, printList } from './cli-output';
+import { CliFailure, EXIT, endQuietlyOnClosedPipe, print, printList, saidOfOption, type FieldOption } from './cli-output';
 
 /**
  * `tessera`: set-up and scripting against the database directly, through the same services and
@@ -68,7 +68,7 @@ async function withApi<T>(config: Config, api: string, work: (app: Services) => 
  * The value of a service's result, or its failure as the CLI reports it; `flags` (request field →
  * option, as {@link parsed} takes them) names the option of a failure about one field.
  */
-function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Parameters<typeof CliFailure.from>[0] }, flags?: Readonly<Record<string, string>>): T {
+function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Parameters<typeof CliFailure.from>[0] }, flags?: Readonly<Record<string, FieldOption>>): T {
   if (result.ok) return result.value;
   throw CliFailure.from(result.error, flags);
 }
@@ -109,8 +109,11 @@ function boolean(value: string): 'true' | 'false' {
   return value;
 }
 
+/** `--max-secret-lifetime`: a whole number of days, or "none" where the HTTP API takes null. */
 function daysOrNone(value: string): number | 'none' {
-  return value === 'none' ? 'none' : integer(value);
+  if (value === 'none') return 'none';
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected none or a whole number of days');
+  return Number(value);
 }
 
 const FROM_STDIN = '"-" reads it from standard input, out of sight of ps and shell history';
@@ -127,10 +130,10 @@ async function secretFrom(option: string | undefined): Promise<string | undefine
  * Validates input with the HTTP API's contract, so both refuse the same values; each problem is
  * reported under the option it came from (`flags`: contract field → option).
  */
-function parsed<S extends z.ZodType>(schema: S, input: unknown, flags: Readonly<Record<string, string>>): z.output<S> {
+function parsed<S extends z.ZodType>(schema: S, input: unknown, flags: Readonly<Record<string, FieldOption>>): z.output<S> {
   const result = parseOrIssues(schema, input);
   if (result.ok) return result.value;
-  const problems = result.issues.map((issue) => `${flags[issue.path.split('.')[0]!] ?? issue.path}: ${issue.message.replace(/^"[^"]*": /, '')}`);
+  const problems = result.issues.map((issue) => saidOfOption(flags[issue.path.split('.')[0]!] ?? issue.path, issue.message.replace(/^"[^"]*": /, '')));
   throw new CliFailure(EXIT.INVALID, problems.join('; '), 'REQUEST.VALIDATION_FAILED');
 }
 
@@ -251,7 +254,7 @@ export function buildProgram(config: () => Config): Command {
       const flags = {
         tokenLifetimeSeconds: '--token-lifetime',
         reminderThresholdsDays: '--reminder-days',
-        maxSecretLifetimeDays: '--max-secret-lifetime',
+        maxSecretLifetimeDays: { option: '--max-secret-lifetime', nullAs: 'none' },
         allowNeverExpires: '--allow-never-expires',
         maxSecretsPerAccount: '--max-secrets',
         unusedAfterDays: '--unused-after',
