@@ -441,6 +441,20 @@ describe.each(TARGETS)('management API on $name', (target) => {
       expect(listed.body.items.find((s: any) => s.id === created.body.id)).toMatchObject({ expiresAt, description: 'for the CI' });
     });
 
+    it('reads a date alone as the start of that day in UTC, as the CLI does: the expiry and the disable time of a rotation', async () => {
+      const account = await newAccount('dated');
+      const path = `/apis/alpha-api/service-accounts/${account.body.id}`;
+      const created = await newSecret(path, { expiresAt: '2030-01-31' });
+      expect(created.body.expiresAt).toBe('2030-01-31T00:00:00.000Z');
+      const day = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10);
+      const rotated = await call('POST', `${path}/secrets/rotate`, { expiresAt: '2030-02-28', disableOthersAfter: day });
+      expect(rotated.status, rotated.text).toBe(201);
+      plaintexts.push(rotated.body.secret.clientSecret);
+      expect(rotated.body.secret.expiresAt).toBe('2030-02-28T00:00:00.000Z');
+      expect(rotated.body.scheduledDisableAt).toBe(`${day}T00:00:00.000Z`);
+      expect(rotated.body.stillEnabled).toEqual([expect.objectContaining({ id: created.body.id, expiresAt: '2030-01-31T00:00:00.000Z', scheduledDisableAt: `${day}T00:00:00.000Z` })]);
+    });
+
     it('lists secrets as metadata only', async () => {
       const path = `/apis/alpha-api/service-accounts/${a.accountId}`;
       const listed = await call('GET', `${path}/secrets`);
@@ -504,7 +518,11 @@ describe.each(TARGETS)('management API on $name', (target) => {
       const secrets = await count(db, 'secret');
       const events = (await auditTrail(db, 'alpha-api')).length;
       const path = `/apis/alpha-api/service-accounts/${a.accountId}`;
-      expectValidationError(await call('POST', `${path}/secrets`, { expiresAt: '2030-01-01' }), 'expiresAt');
+      // A day that does not exist, alone or in a date-time.
+      expectValidationError(await call('POST', `${path}/secrets`, { expiresAt: '2030-02-30' }), 'expiresAt');
+      expectValidationError(await call('POST', `${path}/secrets/rotate`, { expiresAt: '2030-02-30T00:00:00Z' }), 'expiresAt');
+      expectValidationError(await call('POST', `${path}/secrets/rotate`, { disableOthersAfter: '2030-02-30' }), 'disableOthersAfter');
+      expectValidationError(await call('POST', `${path}/secrets`, { expiresAt: '2030-01-31T00:00:00' }), 'expiresAt');
       expectValidationError(await call('POST', `${path}/secrets`, { expiresAt: 'next year' }), 'expiresAt');
       expectValidationError(await call('POST', `${path}/secrets`, { expiresAt: 1893456000000 }), 'expiresAt');
       expectValidationError(await call('POST', `${path}/secrets`, { description: 42 }), 'description');

@@ -65,6 +65,13 @@ describe('operations', () => {
       expect(parameter.description, name).toContain('or a date alone (YYYY-MM-DD), which is the start of that day in UTC');
       expect(parameter.schema.anyOf?.map((s) => s.format), name).toEqual(['date', 'date-time']);
     }
+    // The secrets' dates read alike, and their body fields say so.
+    type BodyField = { description?: string };
+    const bodyOf = (path: string) => (paths[path]!.post as unknown as { requestBody: { content: Record<string, { schema: { properties: Record<string, BodyField> } }> } }).requestBody.content['application/json']!.schema.properties;
+    const secrets = '/apis/{api}/service-accounts/{id}/secrets';
+    for (const [path, field] of [[secrets, 'expiresAt'], [`${secrets}/rotate`, 'expiresAt'], [`${secrets}/rotate`, 'disableOthersAfter']] as const) {
+      expect(bodyOf(path)[field]?.description, `${path} ${field}`).toContain('or a date alone (YYYY-MM-DD), which is the start of that day in UTC');
+    }
     // No route is left with a placeholder summary (every route declares @ApiDoc).
     for (const [path, operations] of Object.entries(paths)) {
       for (const operation of Object.values(operations)) expect(operation.summary, path).not.toBe(path);

@@ -75,9 +75,10 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Paramete
 
 /**
  * A date-time with its time zone, or a date alone, which is the start of that day in UTC: the
- * contract's rule ({@link IsoDateTimeOrDate}), as the HTTP API's audit trail reads `since` and
- * `until`. A time without a zone would be read in this machine's zone, and `new Date` alone rolls
- * a day that does not exist (30 February) into the next month.
+ * contract's rule ({@link IsoDateTimeOrDate}), as the HTTP API reads every date (a secret's
+ * `expiresAt`, a rotation's `disableOthersAfter`, the audit trail's `since` and `until`). A time
+ * without a zone would be read in this machine's zone, and `new Date` alone rolls a day that does
+ * not exist (30 February) into the next month.
  */
 function date(value: string): Date {
   const checked = IsoDateTimeOrDate.safeParse(value);

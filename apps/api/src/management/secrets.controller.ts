@@ -16,7 +16,7 @@ import { Actor, RequireAdmin } from './admin-context';
 import { presentCreatedSecret, presentSecret } from './presenters';
 import { SecretsService } from './secrets.service';
 
-/** `expiresAt` as sent: absent (default), null (never expires) or an ISO date. */
+/** `expiresAt` as the contract read it: absent (default), null (never expires) or a date-time (a date alone is the start of its day, UTC). */
 function expiry(value: string | null | undefined): { expiresAt?: Date | null } {
   if (value === undefined) return {};
   return { expiresAt: value === null ? null : new Date(value) };

@@ -128,7 +128,10 @@ describe('secrets', () => {
     expect(CreateSecretRequest.safeParse({}).success).toBe(true);
     expect(CreateSecretRequest.safeParse({ expiresAt: null }).success).toBe(true);
     expect(CreateSecretRequest.safeParse({ expiresAt: '2027-01-01T00:00:00+01:00', description: 'ci' }).success).toBe(true);
-    expect(paths(CreateSecretRequest.safeParse({ expiresAt: '2027-01-01' }))).toEqual(['expiresAt']);
+    // A date alone is the start of that day in UTC, as the audit trail and the CLI read it.
+    expect(CreateSecretRequest.parse({ expiresAt: '2027-01-01' })).toEqual({ expiresAt: '2027-01-01T00:00:00Z' });
+    expect(paths(CreateSecretRequest.safeParse({ expiresAt: '2027-02-30' }))).toEqual(['expiresAt']);
+    expect(paths(CreateSecretRequest.safeParse({ expiresAt: '2027-01-01T00:00:00' }))).toEqual(['expiresAt']);
     expect(paths(CreateSecretRequest.safeParse({ clientSecret: 'chosen-by-me' }))).toEqual(['clientSecret']);
   });
 
@@ -154,6 +157,9 @@ describe('secrets', () => {
   it('rotates', () => {
     expect(RotateSecretRequest.safeParse({ disableOthersAfter: T }).success).toBe(true);
     expect(paths(RotateSecretRequest.safeParse({ disableOthersAfter: 'tomorrow' }))).toEqual(['disableOthersAfter']);
+    expect(RotateSecretRequest.parse({ expiresAt: '2028-02-29', disableOthersAfter: '2027-01-31' })).toEqual({ expiresAt: '2028-02-29T00:00:00Z', disableOthersAfter: '2027-01-31T00:00:00Z' });
+    expect(RotateSecretRequest.parse({ expiresAt: null })).toEqual({ expiresAt: null });
+    expect(paths(RotateSecretRequest.safeParse({ disableOthersAfter: '2027-02-30' }))).toEqual(['disableOthersAfter']);
     const response = RotateSecretResponse.parse({
       secret: created,
       stillEnabled: [{ ...secret, clientSecret: 'tsk_old' }],

@@ -111,14 +111,26 @@ export const ServiceAccountPage = Page(ServiceAccountResponse);
 export type ServiceAccountPage = z.infer<typeof ServiceAccountPage>;
 
 // ---------------------------------------------------------------------------------------------
+// Dates
+
+/** How every date Tessera takes reads ({@link IsoDateTimeOrDate}), as its descriptions say it. */
+const A_DATE = 'an ISO-8601 date-time with a time zone, or a date alone (YYYY-MM-DD), which is the start of that day in UTC';
+
+// ---------------------------------------------------------------------------------------------
 // Secrets
+
+/** A new secret's expiry: omitted, the default (2 years); `null`, never (where the policy allows it); else that time. */
+const SecretExpiry = IsoDateTimeOrDate.nullable()
+  .optional()
+  .describe(`When the secret expires: ${A_DATE}; null for never (where the API's policy allows it); left out for the default, 2 years from now.`);
 
 /**
  * `POST /apis/:api/service-accounts/:id/secrets`. `expiresAt` omitted: the default (2 years);
- * `null`: never expires (only where the API's policy allows it); a date: that date.
+ * `null`: never expires (only where the API's policy allows it); a date-time, or a date alone
+ * (the start of that day in UTC): that time.
  */
 export const CreateSecretRequest = z.strictObject({
-  expiresAt: IsoDateTime.nullable().optional(),
+  expiresAt: SecretExpiry,
   description: Description.optional(),
 });
 export type CreateSecretRequest = z.infer<typeof CreateSecretRequest>;
@@ -166,12 +178,13 @@ export type UpdateSecretRequest = z.infer<typeof UpdateSecretRequest>;
 
 /**
  * `POST …/secrets/rotate`: create a new secret; with `disableOthersAfter`, the account's other
- * enabled secrets are disabled at that time (giving callers a window to move).
+ * enabled secrets are disabled at that time (giving callers a window to move). Both times are
+ * read as {@link IsoDateTimeOrDate} reads them.
  */
 export const RotateSecretRequest = z.strictObject({
-  expiresAt: IsoDateTime.nullable().optional(),
+  expiresAt: SecretExpiry,
   description: Description.optional(),
-  disableOthersAfter: IsoDateTime.optional(),
+  disableOthersAfter: IsoDateTimeOrDate.optional().describe(`When the account's other enabled secrets are disabled: ${A_DATE}; not in the past.`),
 });
 export type RotateSecretRequest = z.infer<typeof RotateSecretRequest>;
 
@@ -317,11 +330,9 @@ export type RotateAlertChannelSecretRequest = z.infer<typeof RotateAlertChannelS
 export const ListAuditEventsQuery = z.strictObject({
   type: DomainEventType.optional(),
   accountId: ServiceAccountId.optional(),
-  since: IsoDateTimeOrDate.optional().describe(
-    'Events at or after this time: an ISO-8601 date-time with a time zone, or a date alone (YYYY-MM-DD), which is the start of that day in UTC.',
-  ),
+  since: IsoDateTimeOrDate.optional().describe(`Events at or after this time: ${A_DATE}.`),
   until: IsoDateTimeOrDate.optional().describe(
-    'Events before this time, not at it: an ISO-8601 date-time with a time zone, or a date alone (YYYY-MM-DD), which is the start of that day in UTC, ' +
+    `Events before this time, not at it: ${A_DATE}, ` +
       'as for since: until=2026-03-02 ends with the last event of 1 March (UTC), and since=2026-03-01&until=2026-03-02 is that one day.',
   ),
   limit: PageLimit,
