@@ -48,9 +48,13 @@ describe('tessera CLI dates', { timeout: 120_000 }, () => {
     expect((await tessera('secrets', 'list', '--api', 'tz-api', '--account', accountId, '--json')).stdout).toBe(before.stdout);
   });
 
-  it('refuses an instant beyond the year 9999 in UTC, saying so rather than calling the date malformed', async () => {
+  it('refuses an instant outside the years 0001 to 9999 in UTC, saying so (of a date alone as a date) rather than calling it malformed', async () => {
     const result = await tessera('secrets', 'rotate', '--api', 'tz-api', '--account', accountId, '--disable-others-after', '9999-12-31T23:59:59-01:00');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('expected a date-time from the year 0001 to 9999 (UTC)');
+    // A date alone is named a date.
+    const yearZero = await tessera('secrets', 'add', '--api', 'tz-api', '--account', accountId, '--expires-at', '0000-06-01');
+    expect(yearZero.code).toBe(2);
+    expect(yearZero.stderr).toContain("argument '0000-06-01' is invalid. expected a date from the year 0001 to 9999 (UTC)");
   });
 });

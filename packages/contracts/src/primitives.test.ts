@@ -56,8 +56,12 @@ describe('IsoDateTimeOrDate', () => {
   it.each(['2026-02-30', '2027-02-29', '2026-13-01', '2026-3-1', '20260301', '2026-03-01T12:00:00', '2026-03-01 12:00:00Z', 'yesterday', ''])('rejects %s, naming both forms', (value) => {
     expect(IsoDateTimeOrDate.safeParse(value).error?.issues.map((issue) => issue.message)).toEqual([expect.stringMatching(/date-time with a time zone.*or a date/)]);
   });
-  it('rejects a date outside the years 0001-9999, as IsoDateTime does', () => {
-    expect(IsoDateTimeOrDate.safeParse('0000-06-01').error?.issues.map((issue) => issue.message)).toEqual(['expected a date-time from the year 0001 to 9999 (UTC)']);
+  it('rejects a date or date-time outside the years 0001-9999, as IsoDateTime does, naming what was given', () => {
+    expect(IsoDateTimeOrDate.safeParse('0000-06-01').error?.issues.map((issue) => issue.message)).toEqual(['expected a date from the year 0001 to 9999 (UTC)']);
+    for (const dateTime of ['0000-06-01T00:00:00Z', '9999-12-31T23:59:59-01:00']) {
+      expect(IsoDateTimeOrDate.safeParse(dateTime).error?.issues.map((issue) => issue.message), dateTime).toEqual(['expected a date-time from the year 0001 to 9999 (UTC)']);
+    }
+    expect(IsoDateTimeOrDate.parse('0001-01-01')).toBe('0001-01-01T00:00:00Z');
   });
 });
 

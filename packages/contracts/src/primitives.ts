@@ -43,6 +43,11 @@ function inStorableYears(date: Date): boolean {
   return Number.isNaN(year) || (year >= 1 && year <= 9999);
 }
 
+/** The message for a point in time outside {@link inStorableYears}, in the words of what was given. */
+function outsideStorableYears(given: 'a date' | 'a date-time'): string {
+  return `expected ${given} from the year 0001 to 9999 (UTC)`;
+}
+
 /**
  * ISO-8601 date-time with an explicit zone (`Z` or `±hh:mm`), e.g. `2026-01-31T12:00:00.000Z`.
  * Local times without a zone are rejected, and so are instants outside the years 0001–9999 in UTC
@@ -51,23 +56,30 @@ function inStorableYears(date: Date): boolean {
  */
 export const IsoDateTime = z.iso
   .datetime({ offset: true, message: 'expected an ISO-8601 date-time with a time zone' })
-  .refine((value) => inStorableYears(new Date(value)), { message: 'expected a date-time from the year 0001 to 9999 (UTC)' });
+  .refine((value) => inStorableYears(new Date(value)), { message: outsideStorableYears('a date-time') });
 export type IsoDateTime = z.infer<typeof IsoDateTime>;
 
 /** A date alone, in ISO-8601's calendar form: `2026-03-01`. */
 const DATE_ALONE = /^\d{4}-\d{2}-\d{2}$/;
+/** The date-time a date alone stands for, the start of that day in UTC; a date-time as it is. */
+const startOfDay = (value: string): string => (DATE_ALONE.test(value) ? `${value}T00:00:00Z` : value);
 const DATE_TIME_OR_DATE = 'expected an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z, or a date, e.g. 2027-01-31 (the start of that day, UTC)';
 
 /**
  * A point in time as {@link IsoDateTime} takes it, or a date alone (`2026-03-01`), which is the
  * start of that day in UTC; parses to the date-time (`2026-03-01T00:00:00Z`). A day that does not
- * exist (`2026-02-30`) is refused, whether alone or in a date-time. The one reading of a date
- * wherever Tessera takes one: the audit trail's `since` and `until`, and the CLI's date options.
+ * exist (`2026-02-30`) is refused, whether alone or in a date-time, and so is one outside the
+ * years 0001–9999, named as what was given (`0000-06-01`: "expected a date from the year 0001 to
+ * 9999 (UTC)"). The one reading of a date wherever Tessera takes one: a secret's `expiresAt`, a
+ * rotation's `disableOthersAfter`, the audit trail's `since` and `until`, and the CLI's date options.
  */
 export const IsoDateTimeOrDate = z
   // The same reason from the union as from each form, whichever a reader of the issues looks at.
   .union([z.iso.date({ message: DATE_TIME_OR_DATE }), z.iso.datetime({ offset: true, message: DATE_TIME_OR_DATE })], { message: DATE_TIME_OR_DATE })
-  .transform((value) => (DATE_ALONE.test(value) ? `${value}T00:00:00Z` : value))
+  .refine((value) => inStorableYears(new Date(startOfDay(value))), {
+    error: (issue) => outsideStorableYears(DATE_ALONE.test(String(issue.input)) ? 'a date' : 'a date-time'),
+  })
+  .transform(startOfDay)
   .pipe(IsoDateTime);
 
 /**
