@@ -43,23 +43,30 @@ export const DEFAULT_SECRET_LIFETIME_DAYS = 730;
  */
 export const ABSOLUTE_MAX_SECRET_LIFETIME_DAYS = 3650;
 
+/** A policy number's bounds, and what it counts (empty for a plain count). */
+export interface WholeNumberBounds {
+  readonly min: number;
+  readonly max: number;
+  readonly unit: '' | 'seconds' | 'days';
+}
+
 /** Bounds enforced by {@link validatePolicy}, and the ones the HTTP contract takes (one place). */
 export const POLICY_BOUNDS = Object.freeze({
-  tokenLifetimeSeconds: { min: 60, max: 86_400 },
-  reminderThresholdDays: { min: 1, max: 365 },
+  tokenLifetimeSeconds: { min: 60, max: 86_400, unit: 'seconds' },
+  reminderThresholdDays: { min: 1, max: 365, unit: 'days' },
   maxReminderThresholds: 10,
-  maxSecretLifetimeDays: { min: 1, max: ABSOLUTE_MAX_SECRET_LIFETIME_DAYS },
-  maxSecretsPerAccount: { min: 1, max: 100 },
-  unusedAfterDays: { min: 1, max: 3650 },
-});
+  maxSecretLifetimeDays: { min: 1, max: ABSOLUTE_MAX_SECRET_LIFETIME_DAYS, unit: 'days' },
+  maxSecretsPerAccount: { min: 1, max: 100, unit: '' },
+  unusedAfterDays: { min: 1, max: 3650, unit: 'days' },
+} as const satisfies Record<string, WholeNumberBounds | number>);
 
-function intIn(value: unknown, bounds: { readonly min: number; readonly max: number }): boolean {
+function intIn(value: unknown, bounds: WholeNumberBounds): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= bounds.min && value <= bounds.max;
 }
 
-/** `from 1 to 3650`: how a message names the bounds. */
-function range(bounds: { readonly min: number; readonly max: number }): string {
-  return `from ${bounds.min} to ${bounds.max}`;
+/** `a whole number of days from 1 to 3650`: how a message names what a policy number must be. */
+export function wholeNumberIn(bounds: WholeNumberBounds): string {
+  return `a whole number${bounds.unit ? ` of ${bounds.unit}` : ''} from ${bounds.min} to ${bounds.max}`;
 }
 
 /**
@@ -72,21 +79,21 @@ function range(bounds: { readonly min: number; readonly max: number }): string {
 export function validatePolicy(input: ApiPolicy): Result<ApiPolicy> {
   const b = POLICY_BOUNDS;
   if (!intIn(input.tokenLifetimeSeconds, b.tokenLifetimeSeconds)) {
-    return err(new PolicyInvalidError('tokenLifetimeSeconds', `must be a whole number of seconds ${range(b.tokenLifetimeSeconds)}`));
+    return err(new PolicyInvalidError('tokenLifetimeSeconds', `must be ${wholeNumberIn(b.tokenLifetimeSeconds)}`));
   }
   const thresholds: unknown = input.reminderThresholdsDays;
   if (!Array.isArray(thresholds) || thresholds.length > b.maxReminderThresholds) {
     return err(new PolicyInvalidError('reminderThresholdsDays', `must be a list of at most ${b.maxReminderThresholds} thresholds`));
   }
   if (!thresholds.every((t) => intIn(t, b.reminderThresholdDays))) {
-    return err(new PolicyInvalidError('reminderThresholdsDays', `each threshold must be a whole number of days ${range(b.reminderThresholdDays)}`));
+    return err(new PolicyInvalidError('reminderThresholdsDays', `each threshold must be ${wholeNumberIn(b.reminderThresholdDays)}`));
   }
   const largestFirst = (thresholds as number[]).slice().sort((x, y) => y - x);
   if (largestFirst.some((t, i) => i > 0 && t === largestFirst[i - 1])) {
     return err(new PolicyInvalidError('reminderThresholdsDays', 'thresholds must be distinct'));
   }
   if (input.maxSecretLifetimeDays !== null && !intIn(input.maxSecretLifetimeDays, b.maxSecretLifetimeDays)) {
-    return err(new PolicyInvalidError('maxSecretLifetimeDays', `must be null or a whole number of days ${range(b.maxSecretLifetimeDays)}`));
+    return err(new PolicyInvalidError('maxSecretLifetimeDays', `must be null or ${wholeNumberIn(b.maxSecretLifetimeDays)}`));
   }
   if (typeof input.allowNeverExpires !== 'boolean') {
     return err(new PolicyInvalidError('allowNeverExpires', 'must be true or false'));
@@ -95,10 +102,10 @@ export function validatePolicy(input: ApiPolicy): Result<ApiPolicy> {
     return err(new PolicyInvalidError('allowNeverExpires', 'cannot be true while a maximum secret lifetime is set'));
   }
   if (!intIn(input.maxSecretsPerAccount, b.maxSecretsPerAccount)) {
-    return err(new PolicyInvalidError('maxSecretsPerAccount', `must be a whole number ${range(b.maxSecretsPerAccount)}`));
+    return err(new PolicyInvalidError('maxSecretsPerAccount', `must be ${wholeNumberIn(b.maxSecretsPerAccount)}`));
   }
   if (!intIn(input.unusedAfterDays, b.unusedAfterDays)) {
-    return err(new PolicyInvalidError('unusedAfterDays', `must be a whole number of days ${range(b.unusedAfterDays)}`));
+    return err(new PolicyInvalidError('unusedAfterDays', `must be ${wholeNumberIn(b.unusedAfterDays)}`));
   }
   return ok(
     Object.freeze({

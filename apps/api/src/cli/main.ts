@@ -354,7 +354,7 @@ export function buildProgram(config: () => Config): Command {
     .description('add a secret; it is printed this once')
     .addOption(apiOption())
     .addOption(accountOption())
-    .option('--expires-at <date>', 'ISO-8601 expiry, or "never" where the policy allows (default: 2 years)', expiryOption)
+    .option('--expires-at <date>', 'expiry: an ISO-8601 date-time, a date (the start of that day, UTC), or "never" where the policy allows (default: 2 years)', expiryOption)
     .option('--description <text>', 'description')
     .action(async (o: { api: string; account: string; expiresAt?: Date | 'never'; description?: string }) => {
       const created = await withApi(config(), o.api, async (app) =>
@@ -367,9 +367,9 @@ export function buildProgram(config: () => Config): Command {
     .description('add a secret, optionally scheduling the older ones to be disabled')
     .addOption(apiOption())
     .addOption(accountOption())
-    .option('--expires-at <date>', 'expiry of the new secret, or "never"', expiryOption)
+    .option('--expires-at <date>', 'expiry of the new secret: an ISO-8601 date-time, a date (the start of that day, UTC), or "never"', expiryOption)
     .option('--description <text>', 'description of the new secret')
-    .option('--disable-others-after <date>', 'disable the older enabled secrets at this time', date)
+    .option('--disable-others-after <date>', 'disable the older enabled secrets at this time: an ISO-8601 date-time, or a date (the start of that day, UTC)', date)
     .action(async (o: { api: string; account: string; expiresAt?: Date | 'never'; description?: string; disableOthersAfter?: Date }) => {
       const rotation = await withApi(config(), o.api, async (app) =>
         unwrap(

@@ -7,7 +7,7 @@
  * that was not whitelisted here (no hash, no secret), and clients stay forward-compatible.
  * Only {@link SecretCreatedResponse} carries a client secret, once, at creation.
  */
-import { ID_BODY_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, POLICY_BOUNDS } from '@tessera/domain';
+import { ID_BODY_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, POLICY_BOUNDS, wholeNumberIn, type WholeNumberBounds } from '@tessera/domain';
 import { z } from 'zod';
 import { DomainEvent, DomainEventType } from '../events';
 import { ApiSlug, ClientId, IsoDateTime, IsoDateTimeOrDate, ScopeList, SecretId, ServiceAccountId } from '../primitives';
@@ -199,9 +199,10 @@ export type RotateSecretResponse = z.infer<typeof RotateSecretResponse>;
 // ---------------------------------------------------------------------------------------------
 // API policy
 
-/** A whole number within one of the domain's policy bounds. */
-function wholeIn(bounds: { readonly min: number; readonly max: number }) {
-  return z.number().int().min(bounds.min).max(bounds.max);
+/** A whole number within one of the domain's policy bounds, refused in the domain's words. */
+function wholeIn(bounds: WholeNumberBounds) {
+  const message = `must be ${wholeNumberIn(bounds)}`;
+  return z.number({ error: message }).int({ error: message }).min(bounds.min, { error: message }).max(bounds.max, { error: message });
 }
 
 /**
