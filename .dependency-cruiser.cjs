@@ -102,6 +102,14 @@ module.exports = {
       from: { path: '^(packages|apps)/[^/]+/src/', pathNot: TEST_FILE },
       to: { path: [TEST_TOOLING, TEST_FILE] },
     },
+    {
+      name: 'test-databases-only-from-tests',
+      severity: 'error',
+      comment:
+        '@tessera/store/testing (test databases, an unpeppered hasher) is for test suites only: no production module may import it.',
+      from: { path: '^(packages|apps)/[^/]+/src/', pathNot: [TEST_FILE, '^packages/store/src/testing\\.ts$'] },
+      to: { path: '^packages/store/(src|dist)/testing\\.' },
+    },
   ],
   options: {
     // Built output and installed packages are dependency *targets* (so `@tessera/store` resolves to

@@ -279,17 +279,25 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 300_000 }, (t
       text: 'tessera: --disable-others-after: must not be in the past',
       json: { code: 'REQUEST.VALIDATION_FAILED', message: '--disable-others-after: must not be in the past' },
     });
-    for (const [options, message] of [
-      [['--token-lifetime', '5'], '--token-lifetime: must be a whole number of seconds from 60 to 86400'],
-      [['--reminder-days', '7,7'], '--reminder-days: thresholds must be distinct'],
-      [['--max-secrets', '101'], '--max-secrets: must be a whole number from 1 to 100'],
-      [['--unused-after', '0'], '--unused-after: must be a whole number of days from 1 to 3650'],
-      [['--max-secret-lifetime', '30', '--allow-never-expires', 'true'], '--allow-never-expires: cannot be true while a maximum secret lifetime is set'],
+    // The codes are the HTTP API's: a value out of its field's bounds is REQUEST.VALIDATION_FAILED,
+    // a policy that contradicts itself POLICY.INVALID.
+    for (const [options, message, code] of [
+      [['--token-lifetime', '5'], '--token-lifetime: must be a whole number of seconds from 60 to 86400', 'REQUEST.VALIDATION_FAILED'],
+      [['--reminder-days', '7,7'], '--reminder-days: thresholds must be distinct', 'REQUEST.VALIDATION_FAILED'],
+      [['--max-secrets', '101'], '--max-secrets: must be a whole number from 1 to 100', 'REQUEST.VALIDATION_FAILED'],
+      [['--unused-after', '0'], '--unused-after: must be a whole number of days from 1 to 3650', 'REQUEST.VALIDATION_FAILED'],
+      [['--max-secret-lifetime', '30', '--allow-never-expires', 'true'], '--allow-never-expires: cannot be true while a maximum secret lifetime is set', 'POLICY.INVALID'],
       // In the option's words: it takes none where the HTTP body field takes null.
-      [['--max-secret-lifetime', '5000'], '--max-secret-lifetime: must be none or a whole number of days from 1 to 3650'],
+      [['--max-secret-lifetime', '5000'], '--max-secret-lifetime: must be none or a whole number of days from 1 to 3650', 'REQUEST.VALIDATION_FAILED'],
     ] as const) {
-      expect(await refused('apis', 'set', 'my-api', ...options)).toEqual({ text: `tessera: ${message}`, json: { code: 'POLICY.INVALID', message } });
+      expect(await refused('apis', 'set', 'my-api', ...options)).toEqual({ text: `tessera: ${message}`, json: { code, message } });
     }
+    // A conflict with a setting already stored is not blamed on an option the user did not type.
+    await ok('apis', 'set', 'my-api', '--allow-never-expires', 'true');
+    const conflict = await refused('apis', 'set', 'my-api', '--max-secret-lifetime', '30');
+    expect(conflict.json).toEqual({ code: 'POLICY.INVALID', message: 'The policy field "allowNeverExpires" is invalid: cannot be true while a maximum secret lifetime is set.' });
+    await ok('apis', 'set', 'my-api', '--allow-never-expires', 'false');
+    expect((await refused('apis', 'set', 'my-api')).json).toEqual({ code: 'REQUEST.VALIDATION_FAILED', message: 'Give at least one option to change, e.g. --token-lifetime 600.' });
     const webhook = await refused('channels', 'add', '--api', 'my-api', '--webhook', 'http://127.0.0.1:9/hook');
     expect(webhook.json).toEqual({ code: 'REQUEST.VALIDATION_FAILED', message: expect.stringMatching(/^--webhook: .*non-public address \(127\.0\.0\.1\)/) });
     // Nothing changed.

@@ -285,8 +285,18 @@ describe('operations', () => {
     expect((await request(`${server.url}/allow-api/products`, { method: 'HEAD', token })).status).toBe(403);
     const head = await request(`${server.url}/oauth/token`, { method: 'HEAD' });
     expect({ status: head.status, allow: head.headers.get('allow'), text: head.text }).toEqual({ status: 405, allow: 'POST', text: '' });
-    // A path no method takes is not found, whatever the method, and has no Allow.
-    for (const [method, path] of [['GET', '/nope'], ['PUT', '/nope'], ['OPTIONS', '/nope'], ['DELETE', '/oauth/nope'], ['PUT', '/apis/oauth/service-accounts'], ['PUT', '/apis/allow-api/nope']]) {
+    // The same answer whether the API exists or not: a 405 tells nothing about tenants.
+    for (const path of ['/no-such-api/products', '/apis/no-such-api']) {
+      const response = await request(`${server.url}${path}`, { method: 'PUT' });
+      expect({ status: response.status, allow: response.headers.get('allow') }, path).toEqual({ status: 405, allow: path.startsWith('/apis/') ? 'GET, HEAD, PATCH' : 'GET, HEAD, POST' });
+    }
+    // A path the router cannot read under any method is refused as such, never offered an Allow.
+    const malformed = await request(`${server.url}/%ff`, { method: 'PUT' });
+    expect({ status: malformed.status, allow: malformed.headers.get('allow'), code: malformed.body.error.code }).toEqual({ status: 400, allow: null, code: 'REQUEST.MALFORMED' });
+    // A path no method takes is not found, whatever the method, and has no Allow: also one with a
+    // segment longer than the router matches.
+    const long = 'a'.repeat(101);
+    for (const [method, path] of [['GET', '/nope'], ['PUT', '/nope'], ['OPTIONS', '/nope'], ['DELETE', '/oauth/nope'], ['PUT', '/apis/oauth/service-accounts'], ['PUT', '/apis/allow-api/nope'], ['PUT', `/${long}/products`], ['PATCH', `/${long}/products`]]) {
       const response = await request(`${server.url}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(response.headers.get('allow'), `${method} ${path}`).toBeNull();

@@ -93,6 +93,19 @@ describe('validatePolicy', () => {
         }),
       );
     });
+
+    it('refuses a list with a hole, wherever it stands (a sparse array skips every() and sort())', () => {
+      fc.assert(
+        fc.property(fc.uniqueArray(day, { maxLength: POLICY_BOUNDS.maxReminderThresholds - 1 }), fc.nat(), (days, at) => {
+          const withHole = [...days];
+          withHole.splice(at % (days.length + 1), 0, 0);
+          delete withHole[at % (days.length + 1)];
+          const r = validatePolicy({ ...DEFAULT_API_POLICY, reminderThresholdsDays: withHole });
+          expect(r.ok).toBe(false);
+          if (!r.ok) expect(r.error.details).toMatchObject({ field: 'reminderThresholdsDays' });
+        }),
+      );
+    });
   });
 
   it('returns POLICY.INVALID', () => {

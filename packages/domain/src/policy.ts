@@ -85,10 +85,12 @@ export function validatePolicy(input: ApiPolicy): Result<ApiPolicy> {
   if (!Array.isArray(thresholds) || thresholds.length > b.maxReminderThresholds) {
     return err(new PolicyInvalidError('reminderThresholdsDays', `must be a list of at most ${b.maxReminderThresholds} thresholds`));
   }
-  if (!thresholds.every((t) => intIn(t, b.reminderThresholdDays))) {
+  // Array.from reads a hole of a sparse array as undefined, which every() and sort() would skip.
+  const days: unknown[] = Array.from(thresholds);
+  if (!days.every((t) => intIn(t, b.reminderThresholdDays))) {
     return err(new PolicyInvalidError('reminderThresholdsDays', `each threshold must be ${wholeNumberIn(b.reminderThresholdDays)}`));
   }
-  const largestFirst = (thresholds as number[]).slice().sort((x, y) => y - x);
+  const largestFirst = (days as number[]).sort((x, y) => y - x);
   if (largestFirst.some((t, i) => i > 0 && t === largestFirst[i - 1])) {
     return err(new PolicyInvalidError('reminderThresholdsDays', 'thresholds must be distinct'));
   }

@@ -32,7 +32,7 @@ const REQUIREMENT = Symbol('token-requirement');
 /**
  * Bearer guard (RFC 6750) built on @nestjs/passport: checks the path, verifies the token, then
  * checks that it is for this route's API and holds the route's scopes. 404 for a path that cannot
- * name an API, 400 for path parameters the route refuses, 401 `invalid_token` / 403
+ * name an API (405 where another method's route takes it), 400 for path parameters the route refuses, 401 `invalid_token` / 403
  * `insufficient_scope`.
  */
 @Injectable()

@@ -5,6 +5,7 @@ import {
   ListServiceAccountsQuery,
   MAX_SIGNING_SECRET_OVERLAP_SECONDS,
   RotateAlertChannelSecretRequest,
+  UpdateApiPolicyRequest,
   UpdateServiceAccountRequest,
   parseOrIssues,
 } from '@tessera/contracts';
@@ -252,7 +253,10 @@ export function buildProgram(config: () => Config): Command {
         ...(o.maxSecrets !== undefined ? { maxSecretsPerAccount: o.maxSecrets as number } : {}),
         ...(o.unusedAfter !== undefined ? { unusedAfterDays: o.unusedAfter as number } : {}),
       };
-      const flags = {
+      if (Object.keys(patch).length === 0) {
+        throw new CliFailure(EXIT.INVALID, 'Give at least one option to change, e.g. --token-lifetime 600.', 'REQUEST.VALIDATION_FAILED', "see 'tessera apis set --help'");
+      }
+      const flags: Record<string, FieldOption> = {
         tokenLifetimeSeconds: '--token-lifetime',
         reminderThresholdsDays: '--reminder-days',
         maxSecretLifetimeDays: { option: '--max-secret-lifetime', nullAs: 'none' },
@@ -260,7 +264,11 @@ export function buildProgram(config: () => Config): Command {
         maxSecretsPerAccount: '--max-secrets',
         unusedAfterDays: '--unused-after',
       };
-      print(presentUpdatedApi(await withApp(config(), async (app) => unwrap(await app.apis.update(api, patch, CLI_CONTEXT), flags))), json());
+      // The HTTP API's checks first, with its codes; then the policy's own, named by an option
+      // only where the user typed it (a conflict with a stored setting keeps the service's words).
+      const input = parsed(UpdateApiPolicyRequest, patch, flags);
+      const typed = Object.fromEntries(Object.entries(flags).filter(([field]) => field in patch));
+      print(presentUpdatedApi(await withApp(config(), async (app) => unwrap(await app.apis.update(api, input, CLI_CONTEXT), typed))), json());
     });
 
   const accounts = program.command('accounts').description('service accounts');

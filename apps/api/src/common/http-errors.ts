@@ -41,18 +41,30 @@ export function namesNoApi(params: Readonly<Record<string, string | undefined>>)
  * path cannot be (see {@link namesNoApi}).
  */
 export function noRoute(request: Pick<FastifyRequest, 'method' | 'url' | 'server'>): ProblemException {
-  const path = request.url.split('?')[0];
-  const allowed = request.server.supportedMethods
-    .filter((method) => {
-      if (method === request.method) return false;
-      // Typed as always found, but null when no route matches.
-      const route = request.server.findRoute({ method: method as HTTPMethods, url: request.url }) as { params: Record<string, string | undefined> } | null;
-      return route !== null && !namesNoApi(route.params);
-    })
-    .sort();
+  const path = request.url.split('?')[0]!;
+  const allowed = routable(path, request.server.initialConfig.maxParamLength ?? 100)
+    ? request.server.supportedMethods
+        .filter((method) => {
+          if (method === request.method) return false;
+          // Typed as always found, but null when no route matches.
+          const route = request.server.findRoute({ method: method as HTTPMethods, url: request.url }) as { params: Record<string, string | undefined> } | null;
+          return route !== null && !namesNoApi(route.params);
+        })
+        .sort()
+    : [];
   if (allowed.length === 0) return new ProblemException('RESOURCE.NOT_FOUND', `No route ${request.method} ${path}.`);
   const allow = allowed.join(', ');
   return new ProblemException('REQUEST.METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; it takes ${allow}.`, {}, [], { Allow: allow });
+}
+
+/**
+ * Whether the router can match `path` to a route at all. A segment longer than `maxParamLength`
+ * makes it find its own error handler (404) under every method whose routes have a parameter
+ * there, which is no route to offer in `Allow`. (A path that does not decode never gets here:
+ * the router refuses it with 400 before it looks at the method.)
+ */
+function routable(path: string, maxParamLength: number): boolean {
+  return path.split('/').every((segment) => segment.length <= maxParamLength);
 }
 
 /** An RFC 6749 §5.2 error of the OAuth endpoints. */

@@ -13,7 +13,7 @@ interface Sodium {
   readonly crypto_sign_BYTES: number;
   readonly crypto_sign_SECRETKEYBYTES: number;
   crypto_sign_detached(signature: Buffer, message: Buffer, secretKey: Buffer): void;
-  /** Memory that is locked (never swapped), guarded, and zeroed when it is freed. */
+  /** Memory between guard pages, zeroed when it is freed (libsodium also asks to keep it out of swap). */
   sodium_malloc(size: number): Buffer;
 }
 
@@ -46,7 +46,7 @@ export function ed25519Signer(privateKey: KeyObject, implementation: Ed25519Impl
   if (!lib) throw new Error(`libsodium is not available: ${sodium.problem}`);
   // libsodium's secret key is the 32-byte seed followed by the 32-byte public key.
   const { d, x } = privateKey.export({ format: 'jwk' });
-  const secretKey = lib.sodium_malloc(lib.crypto_sign_SECRETKEYBYTES);
+  const secretKey = guardedBuffer(lib, lib.crypto_sign_SECRETKEYBYTES);
   const seed = Buffer.from(d!, 'base64url');
   seed.copy(secretKey, 0);
   Buffer.from(x!, 'base64url').copy(secretKey, seed.length);
@@ -56,6 +56,15 @@ export function ed25519Signer(privateKey: KeyObject, implementation: Ed25519Impl
     lib.crypto_sign_detached(signature, data, secretKey);
     return signature;
   };
+}
+
+/** Guarded memory for libsodium's copy of a key where it can be mapped, else an ordinary buffer. */
+function guardedBuffer(lib: Sodium, size: number): Buffer {
+  try {
+    return lib.sodium_malloc(size);
+  } catch {
+    return Buffer.alloc(size);
+  }
 }
 
 /** One signer per key object: the key's libsodium form is made once, on its first token. */

@@ -202,7 +202,7 @@ describe('API policy', () => {
     expect(UpdateApiPolicyRequest.safeParse({ maxSecretLifetimeDays: ABSOLUTE_MAX_SECRET_LIFETIME_DAYS }).success).toBe(true);
     const tooLong = UpdateApiPolicyRequest.safeParse({ maxSecretLifetimeDays: ABSOLUTE_MAX_SECRET_LIFETIME_DAYS + 1 });
     expect(paths(tooLong)).toEqual(['maxSecretLifetimeDays']);
-    expect(formatZodError(tooLong.error!)[0]!.message).toBe('"maxSecretLifetimeDays": must be a whole number of days from 1 to 3650');
+    expect(formatZodError(tooLong.error!)[0]!.message).toBe('"maxSecretLifetimeDays": must be null or a whole number of days from 1 to 3650');
     // Distinct days in any order: the domain keeps them largest first.
     expect(UpdateApiPolicyRequest.safeParse({ reminderThresholdsDays: [1, 7] })).toEqual({ success: true, data: { reminderThresholdsDays: [1, 7] } });
     for (const [field, bounds] of [

@@ -199,9 +199,9 @@ export type RotateSecretResponse = z.infer<typeof RotateSecretResponse>;
 // ---------------------------------------------------------------------------------------------
 // API policy
 
-/** A whole number within one of the domain's policy bounds, refused in the domain's words. */
-function wholeIn(bounds: WholeNumberBounds) {
-  const message = `must be ${wholeNumberIn(bounds)}`;
+/** A whole number within one of the domain's policy bounds (or null), refused in the domain's words. */
+function wholeIn(bounds: WholeNumberBounds, { orNull = false } = {}) {
+  const message = `must be ${orNull ? 'null or ' : ''}${wholeNumberIn(bounds)}`;
   return z.number({ error: message }).int({ error: message }).min(bounds.min, { error: message }).max(bounds.max, { error: message });
 }
 
@@ -223,7 +223,7 @@ const ApiPolicyFields = {
     .refine((days) => new Set(days).size === days.length, { message: 'thresholds must be distinct' })
     .describe('Days before expiry at which reminders go out: distinct, in any order; kept and answered largest first.'),
   /** Longest lifetime a secret may be given, in days; `null` for no limit but the absolute one (3650 days). */
-  maxSecretLifetimeDays: wholeIn(POLICY_BOUNDS.maxSecretLifetimeDays).nullable(),
+  maxSecretLifetimeDays: wholeIn(POLICY_BOUNDS.maxSecretLifetimeDays, { orNull: true }).nullable(),
   /** Whether secrets may be created with no expiry. */
   allowNeverExpires: z.boolean(),
   /** Most secrets one account may hold. */
