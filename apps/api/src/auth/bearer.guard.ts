@@ -13,9 +13,10 @@ export interface TokenRequirement {
    */
   readonly audienceParam: 'api';
   /**
-   * The route's own path-parameter pipe (share the instance with its `@Param`), run before the
-   * token is looked at: a path the route refuses gets the route's 400 whatever the token, and
-   * `scopes` only ever sees parameters that passed it.
+   * The route's own path-parameter pipe, run before the token is looked at: a path the route
+   * refuses gets the route's 400 whatever the token, and `scopes` only ever sees parameters that
+   * passed it. Share the instance with the handler (through `@Param`, or called itself), which
+   * then finds the result memoised.
    */
   readonly params?: { transform(params: Readonly<Record<string, string>>): Readonly<Record<string, string>> };
   /** Scopes the token must hold, computed from the route parameters (checked by `params`, if given). */
@@ -32,8 +33,8 @@ const REQUIREMENT = Symbol('token-requirement');
 /**
  * Bearer guard (RFC 6750) built on @nestjs/passport: checks the path, verifies the token, then
  * checks that it is for this route's API and holds the route's scopes. 404 for a path that cannot
- * name an API (405 where another method's route takes it), 400 for path parameters the route refuses, 401 `invalid_token` / 403
- * `insufficient_scope`.
+ * name an API (405 where another method's route takes it), 400 for path parameters the route
+ * refuses, 401 `invalid_token` / 403 `insufficient_scope`.
  */
 @Injectable()
 export class BearerGuard extends AuthGuard('bearer') {
