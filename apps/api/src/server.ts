@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from './common/app-error';
 import { STATUS_BY_CODE } from './common/error-status';
-import { sendOAuthError } from './common/http-errors';
+import { noRoute, sendOAuthError, sendProblem } from './common/http-errors';
 import { OpenConnections } from './common/open-connections';
 import { AppModule } from './app.module';
 import type { Config } from './config/env';
@@ -121,6 +121,12 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         return;
       }
       reply.code(400).send({ error: { code: 'REQUEST.VALIDATION_FAILED', message, requestId: request.id } });
+      return;
+    }
+    // No route for this method and path: answered here, before any body is read, so that a body
+    // the route would not have taken (bad JSON, a form) does not turn the 404 or 405 into a 400.
+    if (request.is404) {
+      sendProblem(request, reply, noRoute(request));
       return;
     }
     done();

@@ -285,6 +285,23 @@ describe('operations', () => {
     expect((await request(`${server.url}/allow-api/products`, { method: 'HEAD', token })).status).toBe(403);
     const head = await request(`${server.url}/oauth/token`, { method: 'HEAD' });
     expect({ status: head.status, allow: head.headers.get('allow'), text: head.text }).toEqual({ status: 405, allow: 'POST', text: '' });
+    // No route for the method is answered before a body is read: a body no route would take
+    // (malformed JSON, a form outside /oauth/) does not turn it into a 400 or a 415.
+    for (const [method, path, headers, body, status] of [
+      ['PUT', '/allow-api/products', { 'content-type': 'application/json' }, '{"broken', 405],
+      ['POST', '/nope', { 'content-type': 'application/json' }, '{"broken', 404],
+      ['POST', '/nope', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=1', 404],
+      ['PATCH', '/health/live', { 'content-type': 'text/plain' }, 'x', 405],
+    ] as const) {
+      const response = await request(`${server.url}${path}`, { method, headers, body });
+      expect({ status: response.status, code: response.body.error.code }, `${method} ${path} ${body}`).toEqual({ status, code: status === 405 ? 'REQUEST.METHOD_NOT_ALLOWED' : 'RESOURCE.NOT_FOUND' });
+    }
+    const formToOAuth = await request(`${server.url}/oauth/token`, { method: 'PUT', form: { grant_type: 'client_credentials' } });
+    expect({ status: formToOAuth.status, allow: formToOAuth.headers.get('allow'), body: formToOAuth.body }).toEqual({
+      status: 405,
+      allow: 'POST',
+      body: { error: 'invalid_request', error_description: 'PUT is not allowed on /oauth/token; it takes POST.' },
+    });
     // The same answer whether the API exists or not: a 405 tells nothing about tenants.
     for (const path of ['/no-such-api/products', '/apis/no-such-api']) {
       const response = await request(`${server.url}${path}`, { method: 'PUT' });

@@ -1,7 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_BY_CODE } from './error-status';
-import { BearerException, OAuthException, ProblemException, noRoute, sendOAuthError } from './http-errors';
+import { BearerException, OAuthException, ProblemException, noRoute, sendOAuthError, sendProblem } from './http-errors';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'REQUEST.VALIDATION_FAILED',
@@ -45,17 +44,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // path, answered as every such request is (404, or 405 where the path takes other methods).
     const problem = exception instanceof ProblemException ? exception : statusOf(exception) === 404 ? noRoute(request) : null;
     if (problem) {
-      const status = STATUS_BY_CODE[problem.code];
-      if (isOAuth && status < 500 && status !== 404) {
-        // 401 and 405 keep their status (and a 405 its Allow header); any other refusal is a 400.
-        sendOAuthError(reply, status === 401 || status === 405 ? status : 400, status === 401 ? 'invalid_client' : 'invalid_request', problem.message, problem.headers);
-        return;
-      }
-      for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
-      const body: Record<string, unknown> = { code: problem.code, message: problem.message, requestId };
-      if (Object.keys(problem.details).length > 0) body.details = problem.details;
-      if (problem.issues.length > 0) body.issues = problem.issues;
-      reply.status(status).send({ error: body });
+      sendProblem(request, reply, problem);
       return;
     }
 

@@ -2,6 +2,7 @@ import { isApiSlug, type OAuthErrorCode, type ValidationIssue } from '@tessera/c
 import type { FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { isScope } from '@tessera/domain';
 import type { ErrorCode, Failure } from './app-error';
+import { STATUS_BY_CODE } from './error-status';
 
 /** Thrown by controllers and pipes only: an error body `{error:{code,message,requestId}}`. */
 export class ProblemException extends Error {
@@ -88,6 +89,24 @@ export function sendOAuthError(reply: FastifyReply, status: number, error: OAuth
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
   reply.status(status).send({ error, error_description: description });
+}
+
+/**
+ * Answers a problem: in RFC 6749's shape on the OAuth endpoints (a 401 or 405 keeps its status,
+ * and a 405 its `Allow` header; any other refusal is a 400; a path there that is no route is a
+ * plain 404), else as `{ error: { code, message, requestId, details?, issues? } }`.
+ */
+export function sendProblem(request: Pick<FastifyRequest, 'id' | 'url'>, reply: FastifyReply, problem: ProblemException): void {
+  const status = STATUS_BY_CODE[problem.code];
+  if (request.url.startsWith('/oauth/') && status < 500 && status !== 404) {
+    sendOAuthError(reply, status === 401 || status === 405 ? status : 400, status === 401 ? 'invalid_client' : 'invalid_request', problem.message, problem.headers);
+    return;
+  }
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  const body: Record<string, unknown> = { code: problem.code, message: problem.message, requestId: String(request.id) };
+  if (Object.keys(problem.details).length > 0) body.details = problem.details;
+  if (problem.issues.length > 0) body.issues = problem.issues;
+  reply.status(status).send({ error: body });
 }
 
 /** What an `error_description` may hold (RFC 6750 §3): printable ASCII but `"` and `\`. */
