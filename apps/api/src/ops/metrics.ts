@@ -40,42 +40,38 @@ export class Metrics {
   private readonly tokensIssued = new Map<string, { readonly api: string; readonly grant: TokenGrant; count: number }>();
 
   constructor() {
-    const verifications = this.verifications;
-    const credentialLookups = this.credentialLookups;
-    const tokensIssued = this.tokensIssued;
-    new Counter({
-      name: 'tessera_tokens_issued_total',
-      help: 'Access tokens issued, by API and grant.',
-      labelNames: ['api', 'grant'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const { api, grant, count } of tokensIssued.values()) this.inc({ api, grant }, count);
-      },
-    });
-    new Counter({
-      name: 'tessera_credential_lookups_total',
-      help: 'Client credential look-ups (token, introspection and revocation endpoints), by source: the credential cache, a database read, or a database read another request had already started.',
-      labelNames: ['source'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const source of ['cache', 'database', 'shared'] as const) this.inc({ source }, credentialLookups[source]);
-      },
-    });
-    new Counter({
-      name: 'tessera_token_verifications_total',
-      help: 'Bearer tokens verified, by outcome and whether the verified-token cache answered.',
-      labelNames: ['outcome', 'cache'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const outcome of ['valid', 'invalid'] as const) {
-          for (const cache of ['hit', 'miss'] as const) this.inc({ outcome, cache }, verifications[outcome][cache]);
-        }
-      },
-    });
+    this.countedAtScrape('tessera_tokens_issued_total', 'Access tokens issued, by API and grant.', ['api', 'grant'], () =>
+      Array.from(this.tokensIssued.values(), ({ api, grant, count }) => [{ api, grant }, count] as const),
+    );
+    this.countedAtScrape(
+      'tessera_credential_lookups_total',
+      'Client credential look-ups (token, introspection and revocation endpoints), by source: the credential cache, a database read, or a database read another request had already started.',
+      ['source'],
+      () => (['cache', 'database', 'shared'] as const).map((source) => [{ source }, this.credentialLookups[source]] as const),
+    );
+    this.countedAtScrape('tessera_token_verifications_total', 'Bearer tokens verified, by outcome and whether the verified-token cache answered.', ['outcome', 'cache'], () =>
+      (['valid', 'invalid'] as const).flatMap((outcome) => (['hit', 'miss'] as const).map((cache) => [{ outcome, cache }, this.verifications[outcome][cache]] as const)),
+    );
     collectDefaultMetrics({ register: this.registry, prefix: 'tessera_' });
+  }
+
+  /** A counter kept in plain numbers by this class and handed to prom-client when it is scraped. */
+  private countedAtScrape<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    counts: () => readonly (readonly [Partial<Record<L, string>>, number])[],
+  ): void {
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [labels, count] of counts()) this.inc(labels, count);
+      },
+    });
   }
 
   countCredentialLookup(source: CredentialSource): void {
