@@ -171,7 +171,7 @@ export const MAX_TOKENS_PER_ISSUED_EVENT = 100;
 /**
  * Tokens were issued (their ids and scope, never the tokens): one or more tokens of one secret,
  * with the same scope and grant, asked for from the same address and user agent before the next
- * write of the audit trail (normally within a quarter of a second). `occurredAt` is when the
+ * write of the audit trail (normally within a twentieth of a second). `occurredAt` is when the
  * first of them was issued; `jtis` lists every token's id in issue order; `expiresAt` is when the
  * last of them expires.
  */

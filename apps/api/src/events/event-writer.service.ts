@@ -7,7 +7,13 @@ import type { AuditContext } from './audit-context';
 
 type SubjectOf = { accountId?: string; secretId?: string; keyId?: string };
 
-const FLUSH_INTERVAL_MS = 250;
+/**
+ * How long an authentication waits in the buffer at most. Short enough that a buffered event
+ * (its jti strings, its row) dies before a second young-generation collection would move it to
+ * the old generation: at 250 ms, under token load, ~70 bytes of every token were promoted and a
+ * full collection stalled the server every 6–12 s (docs/decisions.md).
+ */
+const FLUSH_INTERVAL_MS = 50;
 const FLUSH_BATCH = 500;
 /** While the database is unreachable, at most this many authentications wait in memory. */
 const MAX_BUFFERED = 200_000;
@@ -19,7 +25,7 @@ type OpenIssuedEvent = EventRow & { data: { jtis: string[]; expiresAt: string } 
 /**
  * Writes domain events, the audit trail and outbox in one. State changes record their events in
  * the same transaction (`record`); the high-volume authentication events (token issued, failed)
- * and last-used times are buffered and written in batches within a quarter second (`enqueue`,
+ * and last-used times are buffered and written in batches within a twentieth of a second (`enqueue`,
  * `tokenIssued`), so the token hot path never waits on a database write.
  */
 @Injectable()
