@@ -4,6 +4,7 @@
  *   packages/domain  ->  (nothing: no Node built-ins, no npm packages, no other workspace)
  *   packages/contracts -> domain (and zod)
  *   packages/store   ->  contracts, domain (and the ORM)
+ *   packages/client  ->  contracts (and the domain through it), jose
  *   apps/*           ->  store, contracts, domain
  *
  * Workspaces reach each other only through their package names (`@tessera/*`), never through a
@@ -60,6 +61,16 @@ module.exports = {
       comment: 'packages/contracts is the shared vocabulary: it may not depend on the apps or on the store.',
       from: { path: '^packages/contracts/src/' },
       to: { path: '^(apps/|packages/store/|node_modules/@tessera/(api|store)/)' },
+    },
+    {
+      name: 'client-only-contracts-and-jose',
+      severity: 'error',
+      comment:
+        'packages/client is the SDK that services and resource servers install: it may import only ' +
+        'its own files, @tessera/contracts (which brings the domain) and jose. No store, no app, ' +
+        'no direct domain import, no other npm package or Node built-in (it runs on fetch).',
+      from: { path: '^packages/client/src/', pathNot: TEST_FILE },
+      to: { pathNot: ['^packages/client/', '^packages/contracts/', '^node_modules/jose/'] },
     },
     {
       name: 'store-not-apps',
