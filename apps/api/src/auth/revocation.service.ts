@@ -8,6 +8,17 @@ import { jtiIssuedAt } from '../tokens/jti';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens/signing-keys.service';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * How far apart the clocks of two API processes may be. Where several processes share one
+ * database (PostgreSQL), a token's issue time is read from the clock of the process that issued
+ * it and a revocation's time from the clock of the process that made it: a token whose credentials
+ * were read just before a disable committed, on a host whose clock runs ahead, would otherwise
+ * count as issued after the revocation and outlive it. So there a secret or client revocation also
+ * refuses tokens stamped up to this long after it (a secret enabled again within it gets refused
+ * tokens for the rest of it). An embedded server has one clock and compares exactly.
+ */
+export const CLOCK_SKEW_MARGIN_MS = 1_000;
 const FULL_RELOAD_INTERVAL_MS = 60_000;
 
 /** What of a token revocation looks at. */
@@ -46,13 +57,17 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private lastPurge = 0;
   private lastFullLoad = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** How long after a secret or client revocation a token still counts as issued before it (ms). */
+  private readonly margin: number;
 
   constructor(
     private readonly store: Store,
     private readonly bus: InvalidationBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    this.margin = config.database.dialect === 'sqlite' ? 0 : CLOCK_SKEW_MARGIN_MS;
+  }
 
   async onModuleInit(): Promise<void> {
     this.bus.onMessage((message) => this.apply(message));
@@ -124,9 +139,9 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     if (this.revoked.size === 0) return false;
     if (this.revoked.has(keys.token)) return true;
     const bySecret = this.revoked.get(keys.secret);
-    if (bySecret && keys.issuedAt <= bySecret.revokedAt) return true;
+    if (bySecret && keys.issuedAt <= bySecret.revokedAt + this.margin) return true;
     const byClient = this.revoked.get(keys.client);
-    return byClient !== undefined && keys.issuedAt <= byClient.revokedAt;
+    return byClient !== undefined && keys.issuedAt <= byClient.revokedAt + this.margin;
   }
 
   /** Whether the secret or client was revoked at or after `since` (ms; cached credentials loaded before it are stale). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Secret, ServiceAccount } from '@tessera/domain';
 import { InvalidationBus } from '../cluster/invalidation-bus';
-import { RevocationService } from '../auth/revocation.service';
+import { CLOCK_SKEW_MARGIN_MS, RevocationService } from '../auth/revocation.service';
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 100_000;
@@ -41,8 +41,8 @@ export class CredentialCache {
     const stale =
       Date.now() - entry.loadedAt > TTL_MS ||
       entry.account.clientId !== clientId ||
-      // A second of margin for the clocks of other processes.
-      this.revocations.revokedSince(entry.secret.id, entry.account.clientId, entry.loadedAt - 1_000);
+      // With a margin for the clocks of other processes.
+      this.revocations.revokedSince(entry.secret.id, entry.account.clientId, entry.loadedAt - CLOCK_SKEW_MARGIN_MS);
     if (stale) {
       this.entries.delete(hash);
       return null;
