@@ -9,16 +9,6 @@ import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens/signing-keys.service';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
-/**
- * How far apart the clocks of two API processes may be. Where several processes share one
- * database (PostgreSQL), a token's issue time is read from the clock of the process that issued
- * it and a revocation's time from the clock of the process that made it: a token whose credentials
- * were read just before a disable committed, on a host whose clock runs ahead, would otherwise
- * count as issued after the revocation and outlive it. So there a secret or client revocation also
- * refuses tokens stamped up to this long after it (a secret enabled again within it gets refused
- * tokens for the rest of it). An embedded server has one clock and compares exactly.
- */
-export const CLOCK_SKEW_MARGIN_MS = 1_000;
 const FULL_RELOAD_INTERVAL_MS = 60_000;
 
 /** What of a token revocation looks at. */
@@ -57,17 +47,13 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private lastPurge = 0;
   private lastFullLoad = 0;
   private timer: NodeJS.Timeout | null = null;
-  /** How long after a secret or client revocation a token still counts as issued before it (ms). */
-  private readonly margin: number;
 
   constructor(
     private readonly store: Store,
     private readonly bus: InvalidationBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
-  ) {
-    this.margin = config.database.dialect === 'sqlite' ? 0 : CLOCK_SKEW_MARGIN_MS;
-  }
+  ) {}
 
   async onModuleInit(): Promise<void> {
     this.bus.onMessage((message) => this.apply(message));
@@ -102,7 +88,9 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   async publish(committed: readonly Invalidation[]): Promise<void> {
     // A revocation counts from its commit, not from when its transaction began: a client that read
     // its credentials before the commit got a token stamped earlier, and that token must be
-    // revoked too. So the time is taken now, after the commit, and written back to the row.
+    // revoked too. So the time is taken now, after the commit, and written back to the row. It is
+    // the database's time, as the tokens' are (TokenService), so that the order holds when the
+    // revoking and the issuing processes run on hosts whose clocks disagree.
     const messages = await Promise.all(committed.map((message) => (message.type === 'revoked' ? this.stampCommitted(message) : message)));
     for (const message of messages) {
       try {
@@ -116,14 +104,14 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async stampCommitted(message: Extract<Invalidation, { type: 'revoked' }>): Promise<Invalidation> {
-    const revokedAt = Math.max(message.revokedAt, this.clock.now().getTime());
-    const stamped = { ...message, revokedAt };
     try {
+      const revokedAt = (await this.store.now()).getTime();
       await this.store.session().revocations.restamp(revocationKey(message.kind, message.value), new Date(revokedAt));
+      return { ...message, revokedAt };
     } catch (error) {
       this.logger.warn(`Re-stamping a revocation failed (it stays at its transaction's time): ${String(error)}`);
+      return message;
     }
-    return stamped;
   }
 
   keysOf(token: RevocableToken): RevocationKeys {
@@ -139,9 +127,9 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     if (this.revoked.size === 0) return false;
     if (this.revoked.has(keys.token)) return true;
     const bySecret = this.revoked.get(keys.secret);
-    if (bySecret && keys.issuedAt <= bySecret.revokedAt + this.margin) return true;
+    if (bySecret && keys.issuedAt <= bySecret.revokedAt) return true;
     const byClient = this.revoked.get(keys.client);
-    return byClient !== undefined && keys.issuedAt <= byClient.revokedAt + this.margin;
+    return byClient !== undefined && keys.issuedAt <= byClient.revokedAt;
   }
 
   /** Whether the secret or client was revoked at or after `since` (ms; cached credentials loaded before it are stale). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Secret, ServiceAccount } from '@tessera/domain';
 import { InvalidationBus } from '../cluster/invalidation-bus';
-import { CLOCK_SKEW_MARGIN_MS, RevocationService } from '../auth/revocation.service';
+import { RevocationService } from '../auth/revocation.service';
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 100_000;
@@ -9,7 +9,10 @@ const MAX_ENTRIES = 100_000;
 interface Entry {
   readonly account: ServiceAccount;
   readonly secret: Secret;
+  /** When the credentials were read (ms, on the database's clock, as revocations are stamped). */
   readonly loadedAt: number;
+  /** When the entry was made (ms, on this host's clock, for its time to live). */
+  readonly cachedAt: number;
 }
 
 /**
@@ -35,14 +38,12 @@ export class CredentialCache {
   }
 
   get(hash: string, clientId: string): Entry | null {
-    // entry.loadedAt: when its credentials were read (ms).
     const entry = this.entries.get(hash);
     if (!entry) return null;
     const stale =
-      Date.now() - entry.loadedAt > TTL_MS ||
+      Date.now() - entry.cachedAt > TTL_MS ||
       entry.account.clientId !== clientId ||
-      // With a margin for the clocks of other processes.
-      this.revocations.revokedSince(entry.secret.id, entry.account.clientId, entry.loadedAt - CLOCK_SKEW_MARGIN_MS);
+      this.revocations.revokedSince(entry.secret.id, entry.account.clientId, entry.loadedAt);
     if (stale) {
       this.entries.delete(hash);
       return null;
@@ -50,10 +51,10 @@ export class CredentialCache {
     return entry;
   }
 
-  /** Keeps credentials read from the database at `loadedAt` (ms). */
+  /** Keeps credentials read from the database at `loadedAt` (ms, on the database's clock). */
   set(hash: string, account: ServiceAccount, secret: Secret, loadedAt: number): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(hash, { account, secret, loadedAt });
+    this.entries.set(hash, { account, secret, loadedAt, cachedAt: Date.now() });
   }
 
   private dropClient(clientId: string): void {

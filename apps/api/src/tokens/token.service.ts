@@ -62,9 +62,8 @@ export type ClientAuthentication =
 
 /** A database read of one client's credentials, shared by the requests that arrive while it runs. */
 interface CredentialRead {
-  /** When the read started (ms). */
-  readonly readAt: number;
-  readonly rows: Promise<[ServiceAccount | null, Secret | null]>;
+  /** When the read started (ms, on the database's clock), and what it found. */
+  readonly done: Promise<{ readonly readAt: number; readonly account: ServiceAccount | null; readonly secret: Secret | null }>;
 }
 
 /**
@@ -118,9 +117,10 @@ export class TokenService {
       aud: account.api,
       client_id: account.clientId,
       scope,
-      // Stamped with when the credentials were read, not signed: a disable that commits in between
-      // (revocations are stamped after their commit) then always revokes this token.
-      jti: newJti(new Date(Math.min(readAt, now.getTime())), this.random),
+      // Stamped with when the credentials were read (on the database's clock), not signed: a
+      // disable that commits in between (revocations are stamped after their commit, on that
+      // clock too) then always revokes this token.
+      jti: newJti(new Date(readAt), this.random),
       iat,
       exp: iat + lifetime,
       secret_id: secretId,
@@ -207,19 +207,27 @@ export class TokenService {
     if (read) {
       this.metrics.countCredentialLookup('shared');
     } else {
-      const session = this.store.session();
-      const started: CredentialRead = {
-        readAt: this.clock.now().getTime(),
-        rows: Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]),
-      };
+      const started: CredentialRead = { done: this.readFromDatabase(hash, clientId) };
       const done = () => this.reads.delete(key);
-      started.rows.then(done, done);
+      started.done.then(done, done);
       this.reads.set(key, started);
       this.metrics.countCredentialLookup('database');
       read = started;
     }
-    const [account, secret] = await read.rows;
-    return { account, secret, readAt: read.readAt };
+    return read.done;
+  }
+
+  /**
+   * The read itself. Its time comes from the database's clock, which also stamps revocations
+   * (RevocationService), and is taken before the rows are read: a revocation these rows may miss
+   * committed after it and is stamped later, so it covers the tokens issued from them, whatever
+   * the clocks of the API hosts say.
+   */
+  private async readFromDatabase(hash: string, clientId: string): Promise<{ readAt: number; account: ServiceAccount | null; secret: Secret | null }> {
+    const readAt = (await this.store.now()).getTime();
+    const session = this.store.session();
+    const [account, secret] = await Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]);
+    return { readAt, account, secret };
   }
 
   /** Counts and records a failed authentication; answers 429 once the client ID was over its limit. */

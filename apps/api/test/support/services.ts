@@ -13,7 +13,7 @@ import { SecretsService } from '../../src/management/secrets.service';
 export function managementServices(store: Store, clock: Clock, random: RandomBytes): { apis: ApisService; secrets: SecretsService } {
   const events = new EventWriter(store, clock, random);
   const bus = new LocalInvalidationBus();
-  const revocations = new RevocationService(store, bus, clock, { database: { dialect: 'sqlite', path: ':memory:' } } as Config);
+  const revocations = new RevocationService(store, bus, clock, {} as Config);
   return {
     apis: new ApisService(store, events, bus, clock),
     secrets: new SecretsService(store, events, revocations, new HmacSecretHasher(Buffer.alloc(32, 7)), clock, random),
