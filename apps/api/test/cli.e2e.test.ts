@@ -485,7 +485,14 @@ describe.each(TARGETS)('tessera CLI and HTTP on $name', { timeout: 300_000 }, (t
     plaintexts.push(chosen);
     const piped = await runCli(['channels', 'rotate-secret', '--api', 'my-api', webhook.id, '--secret', '-', '--json'], server.env, server.cwd, `${chosen}\n`);
     expect(piped.code).toBe(0);
-    expect(piped.json<{ signingSecret: string }>().signingSecret).toBe(chosen);
+    // Not printed back: it came through standard input to stay out of sight (and of CI logs).
+    expect(piped.json<{ signingSecret: string | null }>().signingSecret).toBeNull();
+    expect(piped.stdout + piped.stderr).not.toContain(chosen);
+    // An empty variable piped in is refused, not taken as "generate one" that nobody would know.
+    const empty = await runCli(['channels', 'rotate-secret', '--api', 'my-api', webhook.id, '--secret', '-', '--overlap', '0'], server.env, server.cwd, '');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--secret -: standard input is empty');
+    expect((await ok('channels', 'list', '--api', 'my-api')).items.find((c: { id: string }) => c.id === webhook.id).previousSecretExpiresAt).not.toBeNull();
     const short = await runCli(['channels', 'rotate-secret', '--api', 'my-api', webhook.id, '--secret', '-'], server.env, server.cwd, 'too-short\n');
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('--secret');

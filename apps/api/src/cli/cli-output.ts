@@ -8,6 +8,8 @@ export const EXIT = {
   INVALID: 2,
   NOT_FOUND: 3,
   CONFLICT: 4,
+  /** `reminders scan`: done, but a delivery failed or waits for a retry. */
+  UNDELIVERED: 5,
   CONFIG: 78,
 } as const;
 

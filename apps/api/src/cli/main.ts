@@ -125,7 +125,10 @@ async function secretFrom(option: string | undefined): Promise<string | undefine
   if (option !== '-') return option;
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  // An empty variable piped in must not turn into "generate one": nobody would know that secret.
+  if (secret === '') throw new CliFailure(EXIT.INVALID, '--secret -: standard input is empty; pipe the secret in, or leave --secret out to have one generated.', 'REQUEST.VALIDATION_FAILED');
+  return secret;
 }
 
 /**
@@ -224,6 +227,8 @@ export function buildProgram(config: () => Config): Command {
           : `Scan done: ${summary.notices} new notice(s); deliveries: ${summary.delivered} delivered, ${summary.retry} to retry, ${summary.failed} failed.`,
         json(),
       );
+      // Done, but not everything reached its contact: a script trying out a contact must see it.
+      if (summary.retry > 0 || summary.failed > 0) process.exitCode = EXIT.UNDELIVERED;
     });
 
   const apis = program.command('apis').description('APIs (tenants) and their policies');
@@ -533,7 +538,8 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram(() => (cached ??= withoutWorker(loadConfig())));
   try {
     await program.parseAsync(argv);
-    return EXIT.OK;
+    // A command that is done may still say something by its code (`reminders scan`).
+    return Number(process.exitCode ?? EXIT.OK);
   } catch (error) {
     // The help asked for was shown; a usage error is a CliFailure by now (see reportUsageErrors).
     if (error instanceof CommanderError) return EXIT.OK;

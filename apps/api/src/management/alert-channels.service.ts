@@ -9,6 +9,10 @@ import { CLOCK, CONFIG, RANDOM, WEBHOOK_SECRETS } from '../common/tokens';
 import type { AuditContext } from '../events/audit-context';
 import { EventWriter } from '../events/event-writer.service';
 
+/** Why a webhook URL is refused over HTTP, whatever the reason: see `create`. */
+export const WEBHOOK_HOST_REFUSED =
+  'The webhook host is not a public address or does not resolve to one: webhooks go to public addresses only (the operator can allow private networks).';
+
 /** An API's security contacts: where reminders and alerts go (signed webhooks, e-mail). */
 @Injectable()
 export class AlertChannelsService {
@@ -29,14 +33,19 @@ export class AlertChannelsService {
 
   /**
    * Adds a channel. A webhook gets a signing secret (the caller's, or 32 random bytes), stored
-   * encrypted and returned this once, so receivers can verify `Tessera-Webhook-Signature`.
+   * encrypted and, when generated, returned this once, so receivers can verify
+   * `Tessera-Webhook-Signature`.
    */
   async create(api: string, input: CreateAlertChannelRequest, context: AuditContext): Promise<AppResult<{ channel: AlertChannelRow; signingSecret: string | null }>> {
     if (input.kind === 'webhook' && !this.config.alerts.allowPrivateNetworks) {
       try {
         await assertPublicDestination(input.url);
       } catch (error) {
-        const message = error instanceof PrivateDestinationError ? error.message : `The webhook host cannot be resolved: ${new URL(input.url).hostname}.`;
+        // Over HTTP the caller is one API's admin: what a host name resolves to inside the
+        // operator's network, or whether it resolves there at all, is not theirs to map, so every
+        // refusal reads the same. The CLI is run by the operator, who is told why.
+        const reason = error instanceof PrivateDestinationError ? error.message : `The webhook host cannot be resolved: ${new URL(input.url).hostname}.`;
+        const message = context.actor.kind === 'cli' ? reason : WEBHOOK_HOST_REFUSED;
         return { ok: false, error: new AppError('REQUEST.VALIDATION_FAILED', message, { field: 'url' }) };
       }
     }
@@ -44,6 +53,7 @@ export class AlertChannelsService {
       if (!(await tx.apis.find(api))) return { ok: false, error: notFound(`API "${api}"`) };
       const now = this.clock.now();
       const signingSecret = input.kind === 'webhook' ? (input.secret ?? this.newSigningSecret()) : null;
+      const generated = input.kind === 'webhook' && input.secret === undefined;
       const channel: AlertChannelRow = {
         id: newId('channel', now, this.random),
         api,
@@ -56,7 +66,7 @@ export class AlertChannelsService {
       };
       await tx.channels.insert(channel);
       await this.events.record(tx, this.events.event('channel.created', api, context, {}, { channelId: channel.id, kind: input.kind, target: channel.target }));
-      return { ok: true, value: { channel, signingSecret } };
+      return { ok: true, value: { channel, signingSecret: generated ? signingSecret : null } };
     });
   }
 
@@ -65,7 +75,7 @@ export class AlertChannelsService {
    * previous secret keeps signing beside it for `previousSecretValidForSeconds`, so receivers can
    * switch over without rejecting a notice; a secret still in its overlap is dropped for good.
    */
-  async rotateSecret(api: string, id: string, input: RotateAlertChannelSecretRequest, context: AuditContext): Promise<AppResult<{ channel: AlertChannelRow; signingSecret: string }>> {
+  async rotateSecret(api: string, id: string, input: RotateAlertChannelSecretRequest, context: AuditContext): Promise<AppResult<{ channel: AlertChannelRow; signingSecret: string | null }>> {
     return this.store.transaction(async (tx) => {
       const current = await tx.channels.lock(api, id);
       if (!current) return { ok: false, error: notFound(`Alert channel "${id}"`) };
@@ -82,7 +92,7 @@ export class AlertChannelsService {
       };
       await tx.channels.rotateSecret(api, id, next);
       await this.events.record(tx, this.events.event('channel.secret_rotated', api, context, {}, { channelId: id, previousSecretExpiresAt: next.previousSecretExpiresAt?.toISOString() ?? null }));
-      return { ok: true, value: { channel: { ...current, ...next }, signingSecret } };
+      return { ok: true, value: { channel: { ...current, ...next }, signingSecret: input.secret === undefined ? signingSecret : null } };
     });
   }
 
@@ -106,7 +116,11 @@ export class AlertChannelsService {
     };
   }
 
-  /** A channel as returned when it was created or its secret rotated: with that signing secret, this once. */
+  /**
+   * A channel as returned when it was created or its secret rotated: with the signing secret
+   * Tessera generated, this once; null when the caller chose it (never echoed: it may have come
+   * through standard input to stay out of logs) and for e-mail contacts.
+   */
   presentCreated({ channel, signingSecret }: { channel: AlertChannelRow; signingSecret: string | null }): AlertChannelCreated {
     return { ...this.present(channel), signingSecret };
   }

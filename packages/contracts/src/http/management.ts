@@ -274,7 +274,10 @@ export const AlertChannel = z.object({
 });
 export type AlertChannel = z.infer<typeof AlertChannel>;
 
-/** Answer to creating a webhook channel: the signing secret, shown this once (generated when not given). */
+/**
+ * Answer to adding a channel or rotating its signing secret: the signing secret Tessera generated,
+ * shown this once; null when the caller chose it (never echoed back) and for e-mail contacts.
+ */
 export const AlertChannelCreated = AlertChannel.extend({ signingSecret: z.string().min(32).nullable() });
 export type AlertChannelCreated = z.infer<typeof AlertChannelCreated>;
 
