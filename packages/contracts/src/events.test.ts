@@ -27,6 +27,7 @@ const examples: { [T in DomainEventType]: { subject: object; data: object } } = 
   'secret.deleted': { subject: secret, data: {} },
   'secret.expired': { subject: secret, data: { expiredAt: '2026-01-31T00:00:00Z' } },
   'secret.rotated': { subject: secret, data: { stillEnabledSecretIds: ['sec_0'], scheduledDisableAt: null } },
+  'secret.leak_reported': { subject: secret, data: { url: 'https://github.com/o/r/blob/1/.env', source: 'content', type: 'tessera_client_secret', disabled: true } },
   'token.issued': {
     subject: secret,
     data: { jtis: ['jti_1', 'jti_2'], scope: 'a:read', expiresAt: '2026-01-31T12:15:00.000Z', grant: 'client_credentials' },
@@ -126,5 +127,23 @@ describe('DomainEvent', () => {
 
   it('throws from parseDomainEvent on invalid input', () => {
     expect(() => parseDomainEvent({ type: 'token.issued' })).toThrow();
+  });
+
+  it('records a leak report with a leak_report actor, refusing a missing field or a forged line in the reporter\'s text', () => {
+    const report = {
+      ...base,
+      actor: { kind: 'leak_report' },
+      type: 'secret.leak_reported',
+      subject: secret,
+      data: { url: '', source: '', type: 'tessera_client_secret', disabled: false },
+    };
+    expect(DomainEvent.parse(report)).toEqual(report);
+    const paths = (input: unknown) => formatZodError(DomainEvent.safeParse(input).error!).map((issue) => issue.path);
+    expect(paths({ ...report, data: { url: '', source: '', type: 'x' } })).toEqual(['data.disabled']);
+    expect(paths({ ...report, data: { ...report.data, url: 'https://a.test/\r\nBcc: x' } })).toEqual(['data.url']);
+    expect(paths({ ...report, data: { ...report.data, url: `https://a.test/${'a'.repeat(2048)}` } })).toEqual(['data.url']);
+    expect(paths({ ...report, data: { ...report.data, source: '\ud800' } })).toEqual(['data.source']);
+    expect(paths({ ...report, data: { ...report.data, token: 'tsk_x' } })).toEqual(['data.token']);
+    expect(paths({ ...report, actor: { kind: 'reporter' } })).toEqual(['actor.kind']);
   });
 });

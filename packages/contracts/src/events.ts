@@ -7,7 +7,7 @@
  * strict, so no field outside this vocabulary (a secret, a token, a hash) can ride along; no
  * event carries a secret or a token, only ids, hints and reasons.
  */
-import { AUTHENTICATION_REFUSALS } from '@tessera/domain';
+import { AUTHENTICATION_REFUSALS, isPlainLine } from '@tessera/domain';
 import { z } from 'zod';
 import {
   ApiSlug,
@@ -35,6 +35,7 @@ export const DomainEventType = z.enum([
   'secret.deleted',
   'secret.expired',
   'secret.rotated',
+  'secret.leak_reported',
   'token.issued',
   'token.revoked',
   'authentication.failed',
@@ -52,10 +53,17 @@ export type DomainEventType = z.infer<typeof DomainEventType>;
 /** Longest user agent kept in an event; producers truncate before writing. */
 export const USER_AGENT_MAX_LENGTH = 512;
 
-/** Who caused the event: a service account (by bearer token), the CLI, or Tessera itself (scheduler, expiry). */
+/**
+ * Who caused the event: a service account (by bearer token), the CLI, Tessera itself (scheduler,
+ * expiry), or a leak report (`POST /leaked-secrets`: whoever proved to hold the secret, unnamed).
+ */
+export const EventActorKind = z.enum(['account', 'cli', 'system', 'leak_report']);
+export type EventActorKind = z.infer<typeof EventActorKind>;
+
+/** Who caused the event, with the account's ids when it was one. */
 export const EventActor = z
   .strictObject({
-    kind: z.enum(['account', 'cli', 'system']),
+    kind: EventActorKind,
     clientId: ClientId.optional(),
     accountId: ServiceAccountId.optional(),
   })
@@ -162,6 +170,36 @@ export const SecretRotatedEvent = event(
   z.strictObject({
     stillEnabledSecretIds: z.array(SecretId),
     scheduledDisableAt: IsoDateTime.nullable(),
+  }),
+);
+
+/** Longest `url` a leak report may carry (the reporter's text, kept as text and never fetched). */
+export const LEAK_REPORT_URL_MAX_LENGTH = 2048;
+/** Longest `type` and `source` a leak report may carry. */
+export const LEAK_REPORT_TEXT_MAX_LENGTH = 256;
+
+/**
+ * Reporter text kept in the audit trail and sent to the security contacts: at most `max`
+ * characters of one plain line (`isPlainLine`): no control or text-direction characters (no
+ * forged lines in an e-mail), no half of a UTF-16 surrogate pair (PostgreSQL's jsonb refuses it).
+ */
+export function reporterText(max: number) {
+  return z.string().max(max).refine(isPlainLine, { message: 'must be one line of text, without control characters or halves of surrogate pairs' });
+}
+
+/**
+ * Someone proved to hold a secret by reporting it as leaked (`POST /leaked-secrets`). `url` and
+ * `source` are the reporter's (where it was found; may be empty), `type` the token type it sent;
+ * `disabled` is true when this report disabled the secret, false when it was disabled already.
+ */
+export const SecretLeakReportedEvent = event(
+  'secret.leak_reported',
+  SecretSubject,
+  z.strictObject({
+    url: reporterText(LEAK_REPORT_URL_MAX_LENGTH),
+    source: reporterText(LEAK_REPORT_TEXT_MAX_LENGTH),
+    type: reporterText(LEAK_REPORT_TEXT_MAX_LENGTH),
+    disabled: z.boolean(),
   }),
 );
 
@@ -285,6 +323,7 @@ export const DomainEvent = z.discriminatedUnion('type', [
   SecretDeletedEvent,
   SecretExpiredEvent,
   SecretRotatedEvent,
+  SecretLeakReportedEvent,
   TokenIssuedEvent,
   TokenRevokedEvent,
   AuthenticationFailedEvent,

@@ -7,6 +7,7 @@ export * from './errors';
 export * from './token-claims';
 export * from './http/tokens';
 export * from './http/management';
+export * from './http/leaked-secrets';
 export * from './events';
 export * from './jobs';
 export * from './webhooks';

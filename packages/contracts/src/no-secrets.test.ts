@@ -45,6 +45,8 @@ const ALLOWED: Record<string, string[]> = {
   OAuthTokenResponse: ['access_token'],
   IntrospectionRequest: ['token', 'client_secret'],
   RevocationRequest: ['token', 'client_secret'],
+  LeakedSecretsRequest: ['token'],
+  LeakedSecretReport: ['token'],
   SecretCreatedResponse: ['clientSecret'],
   RotateSecretResponse: ['secret', 'secret.clientSecret'],
   CreateAlertChannelRequest: ['secret'],

@@ -16,6 +16,7 @@
  * The crypto lives in the worker and the client SDK; this module holds no Node-specific code.
  */
 import { z } from 'zod';
+import { LEAK_REPORT_TEXT_MAX_LENGTH, LEAK_REPORT_URL_MAX_LENGTH, reporterText } from './events';
 import { ApiSlug, ClientId, EventId, IsoDateTime, SecretId, ServiceAccountId } from './primitives';
 
 /** Header names of a webhook request. */
@@ -37,7 +38,7 @@ export function webhookSignedContent(id: string, timestamp: number | string, bod
 }
 
 /** Notification types sent to security contacts. */
-export const WebhookEventType = z.enum(['secret.expiring', 'secret.expired', 'account.unused']);
+export const WebhookEventType = z.enum(['secret.expiring', 'secret.expired', 'secret.leaked', 'account.unused']);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
 const SecretRef = {
@@ -75,6 +76,24 @@ export const SecretExpiredWebhook = z.object({
   data: z.object({ ...SecretRef, expiredAt: IsoDateTime }),
 });
 
+/**
+ * A secret was reported as leaked (`POST /leaked-secrets`) by someone holding it: `url` and
+ * `source` say where it was found, as the reporter said (untrusted text, may be empty; never
+ * fetched by Tessera). `disabledAt` is when the secret was disabled; `disabledByReport` is true
+ * when the report disabled it, false when it was disabled already. Sent once per secret.
+ */
+export const SecretLeakedWebhook = z.object({
+  ...envelope,
+  type: z.literal('secret.leaked'),
+  data: z.object({
+    ...SecretRef,
+    url: reporterText(LEAK_REPORT_URL_MAX_LENGTH),
+    source: reporterText(LEAK_REPORT_TEXT_MAX_LENGTH),
+    disabledAt: IsoDateTime,
+    disabledByReport: z.boolean(),
+  }),
+});
+
 /** An account has not been used for `unusedForDays` days (or never). */
 export const AccountUnusedWebhook = z.object({
   ...envelope,
@@ -92,6 +111,7 @@ export const AccountUnusedWebhook = z.object({
 export const WebhookEnvelope = z.discriminatedUnion('type', [
   SecretExpiringWebhook,
   SecretExpiredWebhook,
+  SecretLeakedWebhook,
   AccountUnusedWebhook,
 ]);
 export type WebhookEnvelope = z.infer<typeof WebhookEnvelope>;

@@ -19,6 +19,15 @@ const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{White_Space}]/gu;
 // all. Stored, it turns into invalid UTF-8 or U+FFFD, so the name read back is not the one checked.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Whether untrusted text can be shown as one line as it is: no control characters, line
+ * separators or text-direction controls, and well-formed Unicode. For text Tessera keeps but does
+ * not own (a leak reporter's URL), where trimming or rewriting it would change what was reported.
+ */
+export function isPlainLine(text: string): boolean {
+  return !CONTROL.test(text) && !BIDI_CONTROL.test(text) && !LONE_SURROGATE.test(text);
+}
+
 function length(text: string): number {
   let n = 0;
   for (const _ of text) n++;

@@ -1,7 +1,9 @@
+import type { EventActorKind } from '@tessera/contracts';
+
 /** Who did something and from where: the "who/what, from where" of every audit event. */
 export interface AuditContext {
   readonly actor: {
-    readonly kind: 'account' | 'cli' | 'system';
+    readonly kind: EventActorKind;
     readonly clientId?: string;
     readonly accountId?: string;
   };
