@@ -114,6 +114,13 @@ module.exports = {
       to: { path: [TEST_TOOLING, TEST_FILE] },
     },
     {
+      name: 'test-sinks-only-from-tests',
+      severity: 'error',
+      comment: '@tessera/worker/testing (webhook and SMTP sinks, on development dependencies) is for test suites only: no production module may import it.',
+      from: { path: '^(packages|apps)/[^/]+/src/', pathNot: [TEST_FILE, '^apps/worker/src/testing\\.ts$'] },
+      to: { path: '^apps/worker/(src|dist)/testing\\.' },
+    },
+    {
       name: 'test-databases-only-from-tests',
       severity: 'error',
       comment:

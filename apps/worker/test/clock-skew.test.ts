@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handleDelivery, handleExpiryScan, type DeliveryDependencies } from '../src';
 import { TARGETS, hasher, openStore, random } from './fixtures';
-import { startWebhookSink, type WebhookSink } from './sinks';
+import { startWebhookSink, type WebhookSink } from '../src/testing';
 
 const MINUTE = 60_000;
 /** A worker host whose clock is `offsetMs` off (the database's clock is the real one here). */

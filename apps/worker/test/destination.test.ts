@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateDestinationError, assertPublicDestination, isPrivateAddress, pinnedLookup, postWebhook, type Resolver } from '../src';
-import { startWebhookSink, type WebhookSink } from './sinks';
+import { startWebhookSink, type WebhookSink } from '../src/testing';
 
 /** A resolver answering from a table, counting how often it was asked. */
 function resolverOf(answers: (host: string, call: number) => string[]): Resolver & { calls: number } {

@@ -14,6 +14,11 @@ function unused(unusedForDays: number): WebhookEnvelope {
   return { ...head, type: 'account.unused', data: { ...ref, lastUsedAt: null, unusedForDays } };
 }
 
+function leaked(disabledByReport: boolean, url = 'https://github.com/acme/shop/blob/4f2e/.env'): WebhookEnvelope {
+  const data = { ...ref, secretId: 'sec_0Ma9Tr1pGh5jNm8QdWe2Zu', hint: 'tsk_…a1B9', url, source: url === '' ? '' : 'content', disabledAt: '2026-03-02T09:00:00.000Z', disabledByReport };
+  return { ...head, type: 'secret.leaked', data };
+}
+
 describe('the e-mail of a notice', () => {
   it('says a secret with less than a day left expires within a day, not "in 0 days"', () => {
     expect(mail(expiring(0)).subject).toBe('[Tessera] my-api: a secret of "catalogue-reader" expires within a day');
@@ -31,5 +36,21 @@ describe('the e-mail of a notice', () => {
       const { subject, text } = mail(envelope);
       expect(subject + text).not.toContain('(s)');
     }
+  });
+
+  it('tells of a leaked secret: who disabled it, where it was found as the reporter said it, and what to do', () => {
+    const byReport = mail(leaked(true));
+    expect(byReport.subject).toBe('[Tessera] my-api: a secret of "catalogue-reader" was reported as leaked');
+    expect(byReport.text).toContain('Tessera disabled it');
+    expect(byReport.text).toContain('Secret: tsk_…a1B9 (sec_0Ma9Tr1pGh5jNm8QdWe2Zu)');
+    expect(byReport.text).toContain('Disabled at: 2026-03-02T09:00:00.000Z');
+    expect(byReport.text).toContain('Found at: https://github.com/acme/shop/blob/4f2e/.env');
+    expect(byReport.text).toContain('Found in: content');
+    const already = mail(leaked(false, ''));
+    expect(already.text).toContain('it was already disabled');
+    expect(already.text).not.toContain('Tessera disabled it');
+    expect(already.text).toContain('Found at: not given');
+    // The reporter's URL is never in the subject, which a mail client shows unasked.
+    expect(byReport.subject).not.toContain('github');
   });
 });

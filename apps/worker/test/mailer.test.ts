@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../src';
-import { startMailSink, type MailSink } from './sinks';
+import { startMailSink, type MailSink } from '../src/testing';
 
 // A delivery's claim hides it from scans for 5 minutes: an SMTP server that stops answering must
 // fail the attempt well before that, or the next scan sends the notice again beside it.

@@ -7,21 +7,10 @@ import type { DeliveryJob } from '@tessera/contracts';
 import { EmbeddedWorker, createMailer, handleDelivery, handleExpiryScan } from '../src';
 import { BullmqWorker } from '../src/bullmq-worker';
 import { TARGETS, hasher, openStore, random } from './fixtures';
-import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './sinks';
+import { decodeMail, startMailSink, startWebhookSink, type MailSink, type WebhookSink } from '../src/testing';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DAY = 86_400_000;
-
-/** Undoes the MIME encodings nodemailer uses for plain text: Q-encoded header words, quoted-printable body. */
-function decodeMail(raw: string): string {
-  const bytes = (text: string) => Buffer.from(text.replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-  return raw
-    .replace(/\r\n[ \t]+/g, ' ')
-    .replace(/\?=[ \t]+=\?UTF-8\?Q\?/gi, '') // adjacent encoded words join without the space between them
-    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_m, word: string) => bytes(word.replace(/_/g, ' ')))
-    .replace(/=\r\n/g, '')
-    .replace(/(=[0-9A-F]{2})+/g, (m) => bytes(m));
-}
 
 describe.each(TARGETS)('reminders and alerts on $name', ({ name, create }) => {
   let store: Store;

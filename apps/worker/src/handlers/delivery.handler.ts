@@ -152,6 +152,21 @@ export function mail(envelope: WebhookEnvelope): { subject: string; text: string
         ])}\n`,
       };
     }
+    case 'secret.leaked': {
+      const d = envelope.data;
+      return {
+        subject: `[Tessera] ${envelope.api}: a secret of "${d.accountName}" was reported as leaked`,
+        text: `${d.disabledByReport ? 'Someone holding a client secret reported it as leaked, and Tessera disabled it: its tokens stopped working at once.' : 'Someone holding a client secret reported it as leaked; it was already disabled.'} Add a new secret, move the callers to it, delete the leaked one, and find out how it leaked. Where it was found is the reporter's word: check the address before you open it.\n\n${lines([
+          ['API', envelope.api],
+          ['Service account', `${d.accountName} (${d.accountId})`],
+          ['Client ID', d.clientId],
+          ['Secret', `${d.hint} (${d.secretId})`],
+          ['Disabled at', d.disabledAt],
+          ['Found at', d.url === '' ? 'not given' : d.url],
+          ['Found in', d.source === '' ? 'not given' : d.source],
+        ])}\n`,
+      };
+    }
     case 'account.unused': {
       const d = envelope.data;
       return {

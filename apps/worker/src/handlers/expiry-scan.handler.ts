@@ -1,6 +1,7 @@
-import { WebhookEnvelope, type DeliveryJob, type ExpiryScanJob } from '@tessera/contracts';
+import type { DeliveryJob, ExpiryScanJob, WebhookEnvelope } from '@tessera/contracts';
 import { dueReminder, findUnused, newId, reminderKey, type RandomBytes, type ServiceAccount } from '@tessera/domain';
-import type { Api, DeliveryRow, EventRow, NotificationRow, Store, StoreSession } from '@tessera/store';
+import type { Api, DeliveryRow, EventRow, Store } from '@tessera/store';
+import { recordNotice, type Notice } from './notices';
 import type { DeliveryQueue } from './ports';
 
 const DAY_MS = 86_400_000;
@@ -54,7 +55,7 @@ async function scanApi(api: Api, now: Date, deps: ExpiryScanDependencies): Promi
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const subjects = [...secrets.map((s) => s.id), ...accounts.map((a) => a.id)];
   const used = await session.notifications.keysFor(subjects);
-  const notices: { row: NotificationRow; audit: EventRow | null }[] = [];
+  const notices: { notice: Notice; audit: EventRow | null }[] = [];
 
   for (const secret of secrets) {
     const account = byId.get(secret.accountId);
@@ -89,7 +90,7 @@ async function scanApi(api: Api, now: Date, deps: ExpiryScanDependencies): Promi
             publishedAt: null,
           }
         : null;
-    notices.push({ row: notification(api.slug, secret.id, `${secret.id}:${reminderKey(due)}`, WebhookEnvelope.parse(payload), now), audit });
+    notices.push({ notice: { subjectId: secret.id, dedupeKey: `${secret.id}:${reminderKey(due)}`, payload }, audit });
   }
 
   for (const account of findUnused(accounts, api.policy.unusedAfterDays, now)) {
@@ -103,12 +104,12 @@ async function scanApi(api: Api, now: Date, deps: ExpiryScanDependencies): Promi
       type: 'account.unused',
       data: { ...unusedRef(account), lastUsedAt: account.lastUsedAt?.toISOString() ?? null, unusedForDays: Math.floor((now.getTime() - since.getTime()) / DAY_MS) },
     };
-    notices.push({ row: notification(api.slug, account.id, key, WebhookEnvelope.parse(payload), now), audit: null });
+    notices.push({ notice: { subjectId: account.id, dedupeKey: key, payload }, audit: null });
   }
 
   let created = 0;
-  for (const notice of notices) {
-    const made = await deps.store.transaction(async (tx) => record(tx, notice.row, notice.audit, now));
+  for (const { notice, audit } of notices) {
+    const made = await deps.store.transaction(async (tx) => recordNotice(tx, notice, now, audit));
     if (made) created += 1;
   }
   return created;
@@ -116,29 +117,4 @@ async function scanApi(api: Api, now: Date, deps: ExpiryScanDependencies): Promi
 
 function unusedRef(account: ServiceAccount) {
   return { accountId: account.id, clientId: account.clientId, accountName: account.name };
-}
-
-function notification(api: string, subjectId: string, dedupeKey: string, payload: WebhookEnvelope, now: Date): NotificationRow {
-  return { id: payload.id, api, type: payload.type, subjectId, dedupeKey, payload: payload as unknown as Record<string, unknown>, createdAt: now };
-}
-
-/** One notice with its deliveries (and its audit event), all or nothing; false when it existed. */
-async function record(tx: StoreSession, row: NotificationRow, audit: EventRow | null, now: Date): Promise<boolean> {
-  if (!(await tx.notifications.insertOnce(row))) return false;
-  const channels = await tx.channels.list(row.api);
-  await tx.notifications.insertDeliveries(
-    channels.map((channel) => ({
-      id: `${row.id}.${channel.id}`,
-      notificationId: row.id,
-      channelId: channel.id,
-      api: row.api,
-      status: 'pending',
-      attempts: 0,
-      lastError: null,
-      nextAttemptAt: now,
-      deliveredAt: null,
-    })),
-  );
-  if (audit) await tx.events.append([audit]);
-  return true;
 }

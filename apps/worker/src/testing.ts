@@ -1,3 +1,8 @@
+/**
+ * Local sinks for the test suites of Tessera's workspaces (`@tessera/worker/testing`): a webhook
+ * receiver and an SMTP server that record what they get. Not for production code, which a
+ * dependency rule enforces (`npm run lint`); `smtp-server` is a development dependency.
+ */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -69,4 +74,15 @@ export async function startMailSink({ secure = false } = {}): Promise<MailSink> 
   const { port } = (server.server.address() as AddressInfo);
   const url = secure ? `smtps://127.0.0.1:${port}?tls.rejectUnauthorized=false` : `smtp://127.0.0.1:${port}`;
   return Object.assign(sink, { url, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+}
+
+/** Undoes the MIME encodings nodemailer uses for plain text: Q-encoded header words, quoted-printable body. */
+export function decodeMail(raw: string): string {
+  const bytes = (text: string) => Buffer.from(text.replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+  return raw
+    .replace(/\r\n[ \t]+/g, ' ')
+    .replace(/\?=[ \t]+=\?UTF-8\?Q\?/gi, '') // adjacent encoded words join without the space between them
+    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_m, word: string) => bytes(word.replace(/_/g, ' ')))
+    .replace(/=\r\n/g, '')
+    .replace(/(=[0-9A-F]{2})+/g, (m) => bytes(m));
 }
