@@ -7,6 +7,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import type { OpenConnections } from './common/open-connections';
 import type { Config } from './config/env';
 import { CoreModule } from './core.module';
+import { LeaksModule } from './leaks/leaks.module';
 import { ManagementModule } from './management/management.module';
 import { OpsModule } from './ops/ops.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(config: Config, connections: OpenConnections): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, connections), AuthModule, TokensModule, ManagementModule, AlertsModule, OpsModule, CollectionsModule],
+      imports: [CoreModule.forRoot(config, connections), AuthModule, TokensModule, ManagementModule, LeaksModule, AlertsModule, OpsModule, CollectionsModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

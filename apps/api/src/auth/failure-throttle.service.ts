@@ -47,9 +47,13 @@ export class FailureThrottle {
     return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 
-  async fail(clientId: string, ip: string | null): Promise<void> {
+  /**
+   * Counts one failure of this client ID and this address. Without a client ID (a leak report's
+   * unknown secret names none), only the address's.
+   */
+  async fail(clientId: string | null, ip: string | null): Promise<void> {
     const { perClient, perAddress, windowSeconds } = this.config.throttle;
-    const keys: [string, number][] = [[clientKey(clientId), perClient]];
+    const keys: [string, number][] = clientId === null ? [] : [[clientKey(clientId), perClient]];
     if (ip) keys.push([`ip:${ip}`, perAddress]);
     await Promise.all(
       keys.map(async ([key, limit]) => {

@@ -5,6 +5,7 @@ import {
   describeSecret,
   disableSecret,
   enableSecret,
+  newId,
   rotateSecret,
   type Clock,
   type RandomBytes,
@@ -14,10 +15,12 @@ import {
   type Status,
 } from '@tessera/domain';
 import { Store, type StoreSession, type StoredSecret } from '@tessera/store';
+import { leakedNoticeKey, recordNotice } from '@tessera/worker';
 import { RevocationService } from '../auth/revocation.service';
 import type { Invalidation } from '../cluster/invalidation-bus';
 import { AppError, notFound, type AppResult } from '../common/app-error';
 import { CLOCK, HASHER, RANDOM } from '../common/tokens';
+import { hashesEqual } from '../crypto/secret-hasher';
 import { SYSTEM_CONTEXT, type AuditContext } from '../events/audit-context';
 import { EventWriter } from '../events/event-writer.service';
 
@@ -31,6 +34,13 @@ export interface CreatedSecret {
 export interface Rotation extends CreatedSecret {
   readonly stillEnabled: readonly StoredSecret[];
   readonly scheduledDisableAt: Date | null;
+}
+
+/** What a leak reporter said about where it found a secret (untrusted text, kept as text). */
+export interface LeakReport {
+  readonly url: string;
+  readonly source: string;
+  readonly type: string;
 }
 
 const SCHEDULE_INTERVAL_MS = 15_000;
@@ -144,37 +154,106 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
     const result = await this.store.transaction(async (tx): Promise<AppResult<StoredSecret>> => {
       const found = await this.find(tx, api, accountId, secretId);
       if (!found.ok) return found;
-      const { account, secret, siblings } = found.value;
-      if (scheduledBy && !(secret.disableAt && secret.disableAt.getTime() <= scheduledBy.getTime())) return { ok: true, value: secret };
-      const now = this.clock.now();
-      let next: Secret = secret;
-      if (patch.description !== undefined) {
-        const described = describeSecret(next, patch.description, now);
-        if (!described.ok) return described;
-        next = described.value;
-      }
-      if (patch.status === 'disabled' && next.status === 'enabled') next = disableSecret(next, siblings, now).secret;
-      if (patch.status === 'enabled' && next.status === 'disabled') next = enableSecret(next, now);
-      // A manual status change overrides any disable scheduled by a rotation, even when the status
-      // is already the one asked for (enabling an enabled secret is how a scheduled disable is cancelled).
-      const disableAt = patch.status !== undefined ? null : secret.disableAt;
-      if (next === secret && disableAt === secret.disableAt) return { ok: true, value: secret };
-      await tx.secrets.update(api, next, disableAt);
-      messages.push({ type: 'account-changed', clientId: account.clientId });
-      const subject = { accountId: secret.accountId, secretId: secret.id };
-      const changes = [
-        ...(next.description !== secret.description ? ['description'] : []),
-        ...(next.status === secret.status && disableAt !== secret.disableAt ? ['scheduledDisableAt'] : []),
-      ];
-      if (changes.length > 0) await this.events.record(tx, this.events.event('secret.updated', api, context, subject, { changes }));
-      if (next.status !== secret.status) {
-        await this.events.record(tx, this.events.event(next.status === 'enabled' ? 'secret.enabled' : 'secret.disabled', api, context, subject, {}));
-        if (next.status === 'disabled') messages.push(await this.revocations.record(tx, 'secret', secret.id, api));
-      }
-      return { ok: true, value: { ...next, disableAt } };
+      if (scheduledBy && !(found.value.secret.disableAt && found.value.secret.disableAt.getTime() <= scheduledBy.getTime())) return { ok: true, value: found.value.secret };
+      return this.change(tx, api, found.value, patch, context, messages);
     });
     await this.revocations.publish(messages);
     return result;
+  }
+
+  /**
+   * Acts on a leak report of the secret whose keyed hash is `hash`, in one transaction: disables
+   * it when it is enabled, exactly as `update` with `{status: 'disabled'}` does (its tokens are
+   * revoked on every process once committed), records `secret.leak_reported`, and records the
+   * `secret.leaked` notice for the API's security contacts, once per secret (its dedupe key).
+   * Null when no secret has this hash.
+   */
+  async reportLeak(hash: string, report: LeakReport, context: AuditContext): Promise<{ secretId: string; disabled: boolean } | null> {
+    const messages: Invalidation[] = [];
+    // The notice's deliveries are due by the database's clock, the one the scans compare with.
+    const noticeAt = await this.store.now();
+    const result = await this.store.transaction(async (tx) => {
+      const owner = await tx.secrets.ownerOfHash(hash);
+      const found = owner && (await this.find(tx, owner.api, owner.accountId, owner.secretId));
+      // Deleted between the two reads, or (never expected) a hash that only looked alike.
+      if (!owner || !found?.ok || !hashesEqual(hash, found.value.secret.hash)) return null;
+      const { account } = found.value;
+      const disabled = found.value.secret.status === 'enabled';
+      const changed = disabled ? await this.change(tx, owner.api, found.value, { status: 'disabled' }, context, messages) : { ok: true as const, value: found.value.secret };
+      if (!changed.ok) throw new Error(`Disabling a leaked secret was refused: ${changed.error.code}`);
+      const secret = changed.value;
+      const subject = { accountId: account.id, secretId: secret.id };
+      await this.events.record(tx, this.events.event('secret.leak_reported', owner.api, context, subject, { ...report, disabled }));
+      await recordNotice(
+        tx,
+        {
+          subjectId: secret.id,
+          dedupeKey: leakedNoticeKey(secret.id),
+          payload: {
+            id: newId('event', noticeAt, this.random),
+            api: owner.api,
+            createdAt: noticeAt.toISOString(),
+            type: 'secret.leaked',
+            data: {
+              ...subject,
+              clientId: account.clientId,
+              accountName: account.name,
+              hint: secret.hint,
+              url: report.url,
+              source: report.source,
+              // A disabled secret always has its time; the fallback only keeps the type honest.
+              disabledAt: (secret.disabledAt ?? noticeAt).toISOString(),
+              disabledByReport: disabled,
+            },
+          },
+        },
+        noticeAt,
+      );
+      return { secretId: secret.id, disabled };
+    });
+    await this.revocations.publish(messages);
+    return result;
+  }
+
+  /**
+   * Applies an enable/disable and/or a new description to a secret found (and its account locked)
+   * in `tx`, with its events; the invalidations to publish once committed go to `messages`.
+   */
+  private async change(
+    tx: StoreSession,
+    api: string,
+    found: { account: ServiceAccount; secret: StoredSecret; siblings: readonly StoredSecret[] },
+    patch: { status?: Status; description?: string },
+    context: AuditContext,
+    messages: Invalidation[],
+  ): Promise<AppResult<StoredSecret>> {
+    const { account, secret, siblings } = found;
+    const now = this.clock.now();
+    let next: Secret = secret;
+    if (patch.description !== undefined) {
+      const described = describeSecret(next, patch.description, now);
+      if (!described.ok) return described;
+      next = described.value;
+    }
+    if (patch.status === 'disabled' && next.status === 'enabled') next = disableSecret(next, siblings, now).secret;
+    if (patch.status === 'enabled' && next.status === 'disabled') next = enableSecret(next, now);
+    // A manual status change overrides any disable scheduled by a rotation, even when the status
+    // is already the one asked for (enabling an enabled secret is how a scheduled disable is cancelled).
+    const disableAt = patch.status !== undefined ? null : secret.disableAt;
+    if (next === secret && disableAt === secret.disableAt) return { ok: true, value: secret };
+    await tx.secrets.update(api, next, disableAt);
+    messages.push({ type: 'account-changed', clientId: account.clientId });
+    const subject = { accountId: secret.accountId, secretId: secret.id };
+    const changes = [
+      ...(next.description !== secret.description ? ['description'] : []),
+      ...(next.status === secret.status && disableAt !== secret.disableAt ? ['scheduledDisableAt'] : []),
+    ];
+    if (changes.length > 0) await this.events.record(tx, this.events.event('secret.updated', api, context, subject, { changes }));
+    if (next.status !== secret.status) {
+      await this.events.record(tx, this.events.event(next.status === 'enabled' ? 'secret.enabled' : 'secret.disabled', api, context, subject, {}));
+      if (next.status === 'disabled') messages.push(await this.revocations.record(tx, 'secret', secret.id, api));
+    }
+    return { ok: true, value: { ...next, disableAt } };
   }
 
   /** Deletes a disabled secret; an enabled one must be disabled first. */

@@ -20,6 +20,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Reported tokens by answer; `true_positive` ones were Tessera secrets, and are now disabled. */
+  readonly leakedSecretsReported = new Counter({
+    name: 'tessera_leaked_secrets_reported_total',
+    help: 'Tokens reported to POST /leaked-secrets, by label: true_positive (an existing secret, now disabled) or false_positive.',
+    labelNames: ['label'] as const,
+    registers: [this.registry],
+  });
+
   /** Signature verifications only: a cached token's check is a map lookup, not worth timing. */
   readonly tokenVerification = new Histogram({
     name: 'tessera_token_verification_seconds',

@@ -3,7 +3,7 @@ import type { AccountId, PolicyLimits, Secret, SecretId } from '@tessera/domain'
 import { SecretEntity } from '../entities';
 import { secretRowFields, toSecret, type StoredSecret } from '../mappers';
 
-/** Client secrets (their hashes). Every method but `findByHash` works inside one API. */
+/** Client secrets (their hashes). Every method but `findByHash` and `ownerOfHash` works inside one API. */
 export class SecretRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -11,6 +11,12 @@ export class SecretRepository {
   async findByHash(hash: string): Promise<StoredSecret | null> {
     const row = await this.em.findOne(SecretEntity, { hash }, { disableIdentityMap: true });
     return row ? toSecret(row) : null;
+  }
+
+  /** Where the secret of this keyed hash lives (its API and account), for a report that names no client. */
+  async ownerOfHash(hash: string): Promise<{ api: string; accountId: AccountId; secretId: SecretId } | null> {
+    const row = await this.em.findOne(SecretEntity, { hash }, { fields: ['id', 'api', 'accountId'], disableIdentityMap: true });
+    return row ? { api: row.api, accountId: row.accountId as AccountId, secretId: row.id as SecretId } : null;
   }
 
   async listByAccount(api: string, accountId: AccountId): Promise<StoredSecret[]> {
