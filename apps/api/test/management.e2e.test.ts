@@ -859,6 +859,10 @@ describe.each(TARGETS)('management API on $name', (target) => {
 
   describe('nothing leaks', () => {
     it('never returns a client secret except when creating or rotating one', async () => {
+      // A leak report carries a secret in and must answer with its SHA-256 only.
+      const reported = await newSecret(`/apis/alpha-api/service-accounts/${(await newAccount('leaked')).body.id}`);
+      const leak = await http.call('POST', '/leaked-secrets', { json: [{ token: reported.body.clientSecret, type: 'tessera_client_secret', url: '', source: '' }] });
+      expect(leak.body).toEqual([expect.objectContaining({ label: 'true_positive' })]);
       expect(http.exchanges.length).toBeGreaterThan(150);
       const carriers = http.exchanges.filter(maySeeSecret);
       expect(carriers.length).toBeGreaterThan(10);
