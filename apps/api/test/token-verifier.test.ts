@@ -177,6 +177,43 @@ describe.each(TARGETS)('TokenVerifier and signing keys on $name', ({ create, red
     expect(published()).toEqual(expect.arrayContaining([second, newKeyId]));
   });
 
+  it('reloads once more when a rotation is announced during a reload that read the keys before it', async () => {
+    // The same database, where this process's reads of the keys can be held once they have read.
+    let hold: Promise<void> | null = null;
+    const held = new Proxy(store, {
+      get(target, prop) {
+        if (prop !== 'session') return Reflect.get(target, prop, target) as unknown;
+        return () => {
+          const session = target.session();
+          const all = session.signingKeys.all.bind(session.signingKeys);
+          return Object.assign(Object.create(session) as typeof session, {
+            signingKeys: Object.assign(Object.create(session.signingKeys) as typeof session.signingKeys, {
+              all: async () => {
+                const rows = await all();
+                await hold;
+                return rows;
+              },
+            }),
+          });
+        };
+      },
+    });
+    const here = signingKeys(new LocalInvalidationBus(), held);
+    await here.init();
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    const underWay = here.reload(); // a periodic reload: it has read the keys and is held
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const elsewhere = signingKeys(new LocalInvalidationBus());
+    await elsewhere.init();
+    const { newKeyId } = await elsewhere.rotate();
+    const announced = here.reload(); // as the `keys-rotated` message does
+    hold = null;
+    release();
+    await Promise.all([underWay, announced]);
+    expect(here.current().kid).toBe(newKeyId);
+  });
+
   it('accepts a key another process rotated in at once, even just after a reload', async () => {
     await keys.reload(); // a periodic reload, just now
     // The CLI in embedded mode: no channel to this process, which learns of the key from its `kid`.

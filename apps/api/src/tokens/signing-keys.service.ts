@@ -42,6 +42,7 @@ export class SigningKeysService {
   /** When an unknown `kid` last made us reload: at most once a second, whatever the tokens hold. */
   private lookedUpAt = 0;
   private reloading: Promise<void> | null = null;
+  private reloadingAgain: Promise<void> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -164,7 +165,18 @@ export class SigningKeysService {
    * has refused the key for an hour by then, and finds it gone at its next reload.
    */
   async reload(): Promise<void> {
-    this.reloading ??= (async () => {
+    if (this.reloading) {
+      // A reload under way may have read the keys before the change that asks for this one (a
+      // rotation committed meanwhile): one more runs after it, shared by every call until then.
+      this.reloadingAgain ??= this.reloading
+        .catch(() => undefined)
+        .then(() => {
+          this.reloadingAgain = null;
+          return this.reload();
+        });
+      return this.reloadingAgain;
+    }
+    this.reloading = (async () => {
       try {
         const rows = (await this.store.session().signingKeys.all()).map((row) => ({ ...row, id: row.id as SigningKeyId }));
         const unpublished = keysToDelete(rows, MAX_TOKEN_LIFETIME_SECONDS, this.clock.now());
