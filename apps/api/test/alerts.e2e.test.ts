@@ -1,4 +1,4 @@
-import { WEBHOOK_HEADERS, webhookSignedContent } from '@tessera/contracts';
+import { MAX_ALERT_CHANNELS_PER_API, WEBHOOK_HEADERS, webhookSignedContent } from '@tessera/contracts';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -154,6 +154,21 @@ describe.each(TARGETS)('security contacts and reminders on $name', (target) => {
       { channelId, previousSecretExpiresAt: rotated.body.previousSecretExpiresAt },
     ]);
     expect(audit.text).not.toContain('whsec_');
+  });
+
+  it(`keeps an API to ${MAX_ALERT_CHANNELS_PER_API} security contacts, also when they are added at once`, async () => {
+    const crowded = await bootstrap(server, 'crowded-api');
+    const crowdedToken = await tokenFor(server, crowded.clientId, crowded.clientSecret);
+    const add = (n: number) => request(`${server.url}/apis/crowded-api/alert-channels`, { token: crowdedToken, json: { kind: 'email', address: `security-${n}@crowded.test` } });
+    const answers = await Promise.all(Array.from({ length: MAX_ALERT_CHANNELS_PER_API + 5 }, (_, n) => add(n)));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(MAX_ALERT_CHANNELS_PER_API);
+    const refused = answers.filter((a) => a.status !== 201);
+    expect(refused.map((a) => [a.status, a.body.error.code])).toEqual(Array(5).fill([409, 'CHANNEL.LIMIT_REACHED']));
+    const listed = await request(`${server.url}/apis/crowded-api/alert-channels`, { token: crowdedToken });
+    expect(listed.body.items).toHaveLength(MAX_ALERT_CHANNELS_PER_API);
+    // Room again once one is removed.
+    expect((await request(`${server.url}/apis/crowded-api/alert-channels/${listed.body.items[0].id}`, { method: 'DELETE', token: crowdedToken })).status).toBe(204);
+    expect((await add(99)).status).toBe(201);
   });
 
   it('refuses to rotate e-mail contacts, unknown contacts, bad overlaps and other APIs\' contacts', async () => {

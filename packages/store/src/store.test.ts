@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openDatabase, pendingMigrations, Store } from './index';
+import { migrate, openDatabase, pendingMigrations, Store, type DeliveryRow } from './index';
 import { createPostgresDatabase, sha256Hasher, TEST_DATABASES } from './testing';
 
 const random: RandomBytes = (n) => randomBytes(n);
@@ -162,6 +162,30 @@ describe.each(TEST_DATABASES)('store on $name', ({ create }) => {
     // A failing batch writes nothing (duplicate id).
     await expect(store.writeUsage({ events: [event('evt_usage3'), event('evt_usage1')], accountsUsed: new Map(), secretsUsed: new Map() })).rejects.toThrow();
     expect((await session.events.list('alpha', { limit: 10, accountId: a.id })).length).toBe(2);
+  });
+
+  it('shares a delivery sweep between APIs: one with hundreds of due deliveries cannot crowd out another', async () => {
+    const delivery = (api: string, n: number, minutesAgo: number): DeliveryRow => ({
+      id: `dlv_${api}_${String(n).padStart(3, '0')}`,
+      notificationId: `ntf_${api}`,
+      channelId: `chn_${api}`,
+      api,
+      status: 'pending',
+      attempts: 1,
+      lastError: null,
+      nextAttemptAt: new Date(now.getTime() - minutesAgo * 60_000),
+      deliveredAt: null,
+    });
+    // The flooding API's deliveries are all older than the quiet one's; one of each is not due yet.
+    const flood = Array.from({ length: 300 }, (_, n) => delivery('flood', n, 600 - n));
+    const quiet = [delivery('quiet', 0, 5), delivery('quiet', 1, 4)];
+    await store.transaction((tx) => tx.notifications.insertDeliveries([...flood, ...quiet, delivery('flood', 999, -1), delivery('quiet', 999, -1)]));
+
+    const sweep = await store.session().notifications.dueDeliveries(now, 10);
+    expect(sweep.map((d) => d.id)).toEqual(['dlv_flood_000', 'dlv_quiet_000', 'dlv_flood_001', 'dlv_quiet_001', 'dlv_flood_002', 'dlv_flood_003', 'dlv_flood_004']);
+    // Alone, an API has the whole sweep, oldest first.
+    const alone = await store.session().notifications.dueDeliveries(new Date(now.getTime() - 10 * 60_000), 10);
+    expect(alone.map((d) => d.id)).toEqual(flood.slice(0, 10).map((d) => d.id));
   });
 
   it('returns live revocations made since a time', async () => {

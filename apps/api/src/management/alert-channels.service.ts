@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertChannelCreated, CreateAlertChannelRequest, RotateAlertChannelSecretRequest } from '@tessera/contracts';
+import { MAX_ALERT_CHANNELS_PER_API, type AlertChannelCreated, type CreateAlertChannelRequest, type RotateAlertChannelSecretRequest } from '@tessera/contracts';
 import { newId, type Clock, type RandomBytes } from '@tessera/domain';
 import { KeyEncryption, Store, type AlertChannelRow } from '@tessera/store';
 import { AppError, notFound, type AppResult } from '../common/app-error';
@@ -50,7 +50,11 @@ export class AlertChannelsService {
       }
     }
     return this.store.transaction(async (tx) => {
-      if (!(await tx.apis.find(api))) return { ok: false, error: notFound(`API "${api}"`) };
+      if (!(await tx.apis.lock(api))) return { ok: false, error: notFound(`API "${api}"`) };
+      if ((await tx.channels.list(api)).length >= MAX_ALERT_CHANNELS_PER_API) {
+        const message = `An API has at most ${MAX_ALERT_CHANNELS_PER_API} security contacts; remove one before adding another.`;
+        return { ok: false, error: new AppError('CHANNEL.LIMIT_REACHED', message, { max: MAX_ALERT_CHANNELS_PER_API }) };
+      }
       const now = this.clock.now();
       const signingSecret = input.kind === 'webhook' ? (input.secret ?? this.newSigningSecret()) : null;
       const generated = input.kind === 'webhook' && input.secret === undefined;

@@ -287,6 +287,12 @@ function authorityOf(url: string): string {
 }
 
 /** `POST /apis/:api/alert-channels`: a webhook (http/https URL, optional signing secret) or an e-mail address. */
+/**
+ * The most security contacts one API may have. Every notice goes to each of them, so an API with
+ * thousands of contacts would fill every delivery sweep, for every API, with its own notices.
+ */
+export const MAX_ALERT_CHANNELS_PER_API = 20;
+
 export const CreateAlertChannelRequest = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('webhook'),

@@ -36,9 +36,26 @@ export class NotificationRepository {
     return this.em.findOne(DeliveryEntity, { id }, { disableIdentityMap: true });
   }
 
-  /** Pending deliveries whose next attempt is due, oldest first. */
+  /**
+   * Pending deliveries whose next attempt is due, at most `limit`, shared between APIs: each API
+   * with due deliveries gets an equal share (its oldest first), taken in turns. An API whose
+   * contacts all fail, or that has many notices at once, cannot fill every sweep and hold back the
+   * notices of the others; what is left of its share waits for the next sweep.
+   */
   async dueDeliveries(now: Date, limit: number): Promise<DeliveryRow[]> {
-    return this.em.find(DeliveryEntity, { status: 'pending', nextAttemptAt: { $lte: now } }, { orderBy: { nextAttemptAt: 'asc' }, limit, disableIdentityMap: true });
+    const due = { status: 'pending', nextAttemptAt: { $lte: now } };
+    const apis = (await (this.em as SqlEntityManager).createQueryBuilder(DeliveryEntity).select('api', true).where(due).orderBy({ api: 'asc' }).limit(limit).execute('all')) as { api: string }[];
+    const share = Math.max(1, Math.floor(limit / Math.max(1, apis.length)));
+    const lists: DeliveryRow[][] = [];
+    for (const { api } of apis) {
+      lists.push(await this.em.find(DeliveryEntity, { ...due, api }, { orderBy: { nextAttemptAt: 'asc', id: 'asc' }, limit: share, disableIdentityMap: true }));
+    }
+    // In turns: each API's oldest, then each one's second oldest, …
+    const fair: DeliveryRow[] = [];
+    for (let rank = 0; rank < share && fair.length < limit; rank++) {
+      for (const list of lists) if (rank < list.length && fair.length < limit) fair.push(list[rank]!);
+    }
+    return fair;
   }
 
   /**
