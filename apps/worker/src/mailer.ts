@@ -6,12 +6,32 @@ import type { Mailer } from './handlers/ports';
 /** How long the mail server's address may take to resolve and accept a connection. */
 const CONNECT_TIMEOUT_MS = 15_000;
 
-/** An SMTP mailer (nodemailer) for `smtp://` or `smtps://` URLs; `from` is the sender address. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** A mail server on this host: the connection never leaves it. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1';
+}
+
+/**
+ * An SMTP mailer (nodemailer) for `smtp://` or `smtps://` URLs; `from` is the sender address.
+ * Over `smtp://` to another host, the server must upgrade to TLS (STARTTLS): otherwise someone on
+ * the path who strips its offer from the greeting would read the login and every notice. A relay
+ * without TLS on a trusted network takes `?requireTLS=false` in the URL.
+ */
 export function createMailer(smtpUrl: string, from: string): Mailer {
   // Each step gives up on a server that falls silent (connecting: see getSocket below). The
   // transport is built here because createTransport takes a URL's settings only from the URL (its
-  // second argument holds defaults for messages, not for the connection).
-  const settings = { url: smtpUrl, greetingTimeout: 15_000, socketTimeout: 60_000 };
+  // second argument holds defaults for messages, not for the connection); the URL's own query
+  // parameters (`?requireTLS=false`) win over these.
+  const requireTLS = smtpUrl.startsWith('smtp:') && !isLoopback(hostOf(smtpUrl));
+  const settings = { url: smtpUrl, greetingTimeout: 15_000, socketTimeout: 60_000, requireTLS };
   return {
     async send(message, timeoutMs) {
       // Silence is not the only way to stall: a server that keeps talking never times out. So the

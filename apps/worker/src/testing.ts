@@ -49,14 +49,18 @@ export interface MailSink {
   close(): Promise<void>;
 }
 
-/** With `secure`, TLS from the start (`smtps://`, smtp-server's own self-signed certificate). */
-export async function startMailSink({ secure = false } = {}): Promise<MailSink> {
+/**
+ * With `secure`, TLS from the start (`smtps://`, smtp-server's own self-signed certificate); with
+ * `starttls`, plain SMTP that offers STARTTLS with that certificate. `host` is where it listens and
+ * what its URL names (127.0.0.1 by default).
+ */
+export async function startMailSink({ secure = false, starttls = false, host = '127.0.0.1' } = {}): Promise<MailSink> {
   const messages: MailSink['messages'] = [];
   const sink = { stallMs: 0 };
   const server = new SMTPServer({
     secure,
     authOptional: true,
-    disabledCommands: ['STARTTLS'],
+    disabledCommands: starttls ? [] : ['STARTTLS'],
     logger: false,
     onRcptTo(_address, _session, callback) {
       setTimeout(() => callback(), sink.stallMs);
@@ -70,9 +74,9 @@ export async function startMailSink({ secure = false } = {}): Promise<MailSink> 
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const { port } = (server.server.address() as AddressInfo);
-  const url = secure ? `smtps://127.0.0.1:${port}?tls.rejectUnauthorized=false` : `smtp://127.0.0.1:${port}`;
+  const url = secure || starttls ? `${secure ? 'smtps' : 'smtp'}://${host}:${port}?tls.rejectUnauthorized=false` : `smtp://${host}:${port}`;
   return Object.assign(sink, { url, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
 }
 

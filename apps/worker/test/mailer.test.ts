@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../src';
@@ -90,5 +91,46 @@ describe('the time limit of one e-mail', () => {
     expect(await settle(createMailer(mail.url, 'Tessera <tessera@test>').send(message, 500), 5_000)).toBe('The mail server did not take the message within 0.5 s.');
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(mail.messages).toEqual([]);
+  });
+});
+
+/** This machine's first address that is not loopback: a mail server reached over the network. */
+const NETWORK_ADDRESS = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+// A server's offer of STARTTLS travels in clear: someone on the path who strips it would get the
+// login and every notice in clear, so over the network the upgrade is required.
+describe.skipIf(!NETWORK_ADDRESS)(`STARTTLS to a mail server on another host (${NETWORK_ADDRESS})`, () => {
+  const message = { to: 'security@shop.test', subject: 's', text: 't' };
+
+  it('refuses to send in clear to a server that offers no STARTTLS', async () => {
+    const plain = await startMailSink({ host: NETWORK_ADDRESS });
+    try {
+      await expect(createMailer(plain.url, 'Tessera <tessera@test>').send(message, 10_000)).rejects.toThrow(/STARTTLS/);
+      expect(plain.messages).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('sends once the server upgrades the connection to TLS', async () => {
+    const upgrading = await startMailSink({ host: NETWORK_ADDRESS, starttls: true });
+    try {
+      await createMailer(upgrading.url, 'Tessera <tessera@test>').send(message, 10_000);
+      expect(upgrading.messages.map((m) => m.to)).toEqual([['security@shop.test']]);
+    } finally {
+      await upgrading.close();
+    }
+  });
+
+  it('sends in clear when the URL says so (a relay without TLS on a trusted network)', async () => {
+    const plain = await startMailSink({ host: NETWORK_ADDRESS });
+    try {
+      await createMailer(`${plain.url}?requireTLS=false`, 'Tessera <tessera@test>').send(message, 10_000);
+      expect(plain.messages.map((m) => m.to)).toEqual([['security@shop.test']]);
+    } finally {
+      await plain.close();
+    }
   });
 });
