@@ -4,7 +4,7 @@ import { KeyEncryption, type Store } from '@tessera/store';
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DeliveryJob } from '@tessera/contracts';
-import { EmbeddedWorker, createMailer, handleDelivery, handleExpiryScan } from '../src';
+import { EmbeddedWorker, MAX_ATTEMPTS, createMailer, handleDelivery, handleExpiryScan } from '../src';
 import { BullmqWorker } from '../src/bullmq-worker';
 import { TARGETS, hasher, openStore, random } from './fixtures';
 import { decodeMail, startMailSink, startWebhookSink, type MailSink, type WebhookSink } from '../src/testing';
@@ -134,6 +134,18 @@ describe.each(TARGETS)('reminders and alerts on $name', ({ name, create }) => {
     expect(await scanAndDeliver()).toEqual({ notices: 0, outcomes: ['delivered'] });
     const last = JSON.parse(webhook.requests.at(-1)!.body);
     expect(last).toMatchObject({ type: 'secret.expired', data: { secretId } });
+  });
+
+  it('gives a delivery up, without sending, when its last attempt was claimed by a process that died', async () => {
+    const [row] = await rows<{ id: string; notification_id: string; channel_id: string }>(`select id, notification_id, channel_id from delivery where status = 'delivered' order by id limit 1`);
+    // As a claim of the 8th attempt leaves it: still pending, its lease run out.
+    await rows(`update delivery set status = 'pending', attempts = ${MAX_ATTEMPTS}, delivered_at = null where id = '${row!.id}'`);
+    const sent = webhook.requests.length + mail.messages.length;
+    expect(await handleDelivery({ eventId: row!.notification_id, channelId: row!.channel_id, attempt: MAX_ATTEMPTS + 1 }, deps)).toBe('failed');
+    expect(webhook.requests.length + mail.messages.length).toBe(sent);
+    const [after] = await rows<{ status: string; attempts: number }>(`select status, attempts from delivery where id = '${row!.id}'`);
+    expect(after).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+    await rows(`delete from delivery where id = '${row!.id}'`); // later tests count failed deliveries
   });
 
   it('records the expiry and every reminder sent in the audit trail', async () => {

@@ -13,7 +13,8 @@
  *
  * Receivers should recompute the HMAC over the raw body, compare in constant time, and reject
  * timestamps more than {@link WEBHOOK_TOLERANCE_SECONDS} from their clock (replay protection).
- * The crypto lives in the worker and the client SDK; this module holds no Node-specific code.
+ * The signing lives in the worker, the check in the receiver (docs/alerts.md shows one); this
+ * module holds no Node-specific code.
  */
 import { z } from 'zod';
 import { LEAK_REPORT_TEXT_MAX_LENGTH, LEAK_REPORT_URL_MAX_LENGTH, reporterText } from './events';

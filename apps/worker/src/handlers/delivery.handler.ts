@@ -52,6 +52,12 @@ export async function handleDelivery(job: DeliveryJob, deps: DeliveryDependencie
   const id = `${job.eventId}.${job.channelId}`;
   const delivery = await session.notifications.delivery(id);
   if (!delivery || delivery.status !== 'pending' || delivery.attempts + 1 !== job.attempt) return 'skipped';
+  if (delivery.attempts >= MAX_ATTEMPTS) {
+    // Its last attempt was claimed by a process that died before recording how it ended.
+    await session.notifications.updateDelivery(id, { status: 'failed' }, delivery.attempts);
+    deps.log.warn(`Delivery ${id} failed for good: its ${MAX_ATTEMPTS}th attempt never reported back.`);
+    return 'failed';
+  }
   const now = await deps.store.now();
   // Claim this attempt first: a scan re-offering the same delivery meanwhile finds nothing to do.
   if (!(await session.notifications.claimDelivery(id, delivery.attempts, new Date(now.getTime() + CLAIM_LEASE_MS)))) return 'skipped';
