@@ -36,8 +36,8 @@ describe('revocation across API processes whose clocks disagree (PostgreSQL + Re
   });
 
   const products = async (server: TesseraProcess, token: string) => (await request(`${server.url}/skew-api/products`, { token })).status;
-  const secretStatus = (client: { accountId: string; secretId: string }, status: 'enabled' | 'disabled') =>
-    request(`${accurate.url}/apis/skew-api/service-accounts/${client.accountId}/secrets/${client.secretId}`, { method: 'PATCH', token: adminToken, json: { status } });
+  const secretStatus = (client: { accountId: string; secretId: string }, status: 'enabled' | 'disabled', on = accurate) =>
+    request(`${on.url}/apis/skew-api/service-accounts/${client.accountId}/secrets/${client.secretId}`, { method: 'PATCH', token: adminToken, json: { status } });
 
   it('refuses, on every process, a token issued by a host running ahead before the secret was disabled', async () => {
     const client = await createClient(accurate, adminToken, 'skew-api', ['products:read'], 'hammered');
@@ -61,4 +61,19 @@ describe('revocation across API processes whose clocks disagree (PostgreSQL + Re
       expect(await products(server, before), server.url).toBe(401);
     }
   });
+
+  it('accepts a token issued right after a disable and a re-enable made on the host running ahead, also once every process has polled', async () => {
+    const client = await createClient(accurate, adminToken, 'skew-api', ['products:read'], 'flapping ahead');
+    const before = await tokenFor(accurate, client.clientId, client.clientSecret);
+    expect((await secretStatus(client, 'disabled', ahead)).status).toBe(200);
+    expect((await secretStatus(client, 'enabled', ahead)).status).toBe(200);
+    const after = await tokenFor(accurate, client.clientId, client.clientSecret);
+    // Polls read the revocation's row back (every 5 s with Redis): stamped by the clock 5 s
+    // ahead, it would revoke this token too.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    for (const server of [accurate, ahead, behind]) {
+      expect(await products(server, after), server.url).toBe(200);
+      expect(await products(server, before), server.url).toBe(401);
+    }
+  }, 30_000);
 });

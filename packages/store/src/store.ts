@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { isSqlite } from './orm-config';
 import { AlertChannelRepository } from './repositories/alert-channel.repository';
 import { ApiRepository } from './repositories/api.repository';
@@ -24,6 +25,11 @@ export class StoreSession {
   readonly channels: AlertChannelRepository;
   readonly notifications: NotificationRepository;
 
+  /** The database's clock (see `Store.now`), read inside this session's transaction when it has one. */
+  now(): Promise<Date> {
+    return databaseNow(this.em);
+  }
+
   constructor(readonly em: EntityManager) {
     this.apis = new ApiRepository(em);
     this.accounts = new ServiceAccountRepository(em);
@@ -35,6 +41,16 @@ export class StoreSession {
     this.channels = new AlertChannelRepository(em);
     this.notifications = new NotificationRepository(em);
   }
+}
+
+/** The database's current time, to the millisecond: `clock_timestamp()`, not the transaction's start. */
+async function databaseNow(em: EntityManager): Promise<Date> {
+  const sqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
+  const sql = sqlite
+    ? `select strftime('%Y-%m-%dT%H:%M:%fZ', 'now') as now`
+    : `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`;
+  const [row] = (await (em as SqlEntityManager).execute(sql)) as { now: string }[];
+  return new Date(row!.now);
 }
 
 /** Entry point of persistence: reads in a fresh session, writes in one transaction. */
@@ -96,11 +112,7 @@ export class Store {
    * delivery's claim against another's clock, nor disable a secret early for every process.
    */
   async now(): Promise<Date> {
-    const sql = isSqlite(this.orm)
-      ? `select strftime('%Y-%m-%dT%H:%M:%fZ', 'now') as now`
-      : `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`;
-    const [row] = (await this.orm.em.fork().getConnection().execute(sql)) as { now: string }[];
-    return new Date(row!.now);
+    return databaseNow(this.orm.em.fork());
   }
 
   /** Whether the database answers. */

@@ -10,6 +10,8 @@ import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens/signing-keys.service';
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
 const FULL_RELOAD_INTERVAL_MS = 60_000;
+/** Where a revocation's commit time cannot be read back, how long after its transaction's it counts. */
+const UNSTAMPED_MARGIN_MS = 5_000;
 
 /** What of a token revocation looks at. */
 export interface RevocableToken {
@@ -74,7 +76,9 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
    * the transaction has committed.
    */
   async record(tx: StoreSession, kind: RevocationKind, value: string, api: string): Promise<Invalidation> {
-    const now = this.clock.now();
+    // The database's clock, as every revocation time: a row stamped by a host running ahead
+    // would, once polled, revoke tokens issued after a re-enable (`publish` only moves it later).
+    const now = await tx.now();
     const expiresAt = new Date(now.getTime() + (MAX_TOKEN_LIFETIME_SECONDS + 60) * 1000);
     const row: RevocationRow = { id: revocationKey(kind, value), kind, value, api, revokedAt: now, expiresAt };
     await tx.revocations.upsert(row);
@@ -109,8 +113,11 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
       await this.store.session().revocations.restamp(revocationKey(message.kind, message.value), new Date(revokedAt));
       return { ...message, revokedAt };
     } catch (error) {
-      this.logger.warn(`Re-stamping a revocation failed (it stays at its transaction's time): ${String(error)}`);
-      return message;
+      // The commit's time is unknown: count the revocation from well after its transaction's, so
+      // that a token read while it was committing is still refused (here and wherever this message
+      // reaches; the row keeps the transaction's time).
+      this.logger.warn(`Re-stamping a revocation failed; it counts from ${UNSTAMPED_MARGIN_MS / 1000} s after its transaction's time: ${String(error)}`);
+      return { ...message, revokedAt: message.revokedAt + UNSTAMPED_MARGIN_MS };
     }
   }
 
