@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import type { Mailer } from './handlers/ports';
 
 /** How long the mail server's address may take to resolve and accept a connection. */
@@ -16,7 +16,7 @@ function hostOf(url: string): string {
 
 /** A mail server on this host: the connection never leaves it. */
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1';
+  return host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '[::1]' || host === '::1';
 }
 
 /**
@@ -30,7 +30,7 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
   // transport is built here because createTransport takes a URL's settings only from the URL (its
   // second argument holds defaults for messages, not for the connection); the URL's own query
   // parameters (`?requireTLS=false`) win over these.
-  const requireTLS = smtpUrl.startsWith('smtp:') && !isLoopback(hostOf(smtpUrl));
+  const requireTLS = smtpUrl.toLowerCase().startsWith('smtp:') && !isLoopback(hostOf(smtpUrl));
   const settings = { url: smtpUrl, greetingTimeout: 15_000, socketTimeout: 60_000, requireTLS };
   return {
     async send(message, timeoutMs) {

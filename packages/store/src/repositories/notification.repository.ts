@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { DeliveryEntity, NotificationEntity, type DeliveryRow, type NotificationRow } from '../entities';
 
@@ -37,23 +37,40 @@ export class NotificationRepository {
   }
 
   /**
-   * Pending deliveries whose next attempt is due, at most `limit`, shared between APIs: each API
-   * with due deliveries gets an equal share (its oldest first), taken in turns. An API whose
-   * contacts all fail, or that has many notices at once, cannot fill every sweep and hold back the
-   * notices of the others; what is left of its share waits for the next sweep.
+   * Pending deliveries whose next attempt is due, at most `limit`, shared between APIs: an API
+   * gets what it has due up to an equal share of what is left (what one does not need goes to
+   * the others), its oldest first, and the APIs are taken in turns, the one waiting longest first.
+   * An API whose contacts all fail, or that has many notices at once, cannot fill every sweep and
+   * hold back the notices of the others; the rest of its deliveries go out at the next sweeps.
    */
   async dueDeliveries(now: Date, limit: number): Promise<DeliveryRow[]> {
     const due = { status: 'pending', nextAttemptAt: { $lte: now } };
-    const apis = (await (this.em as SqlEntityManager).createQueryBuilder(DeliveryEntity).select('api', true).where(due).orderBy({ api: 'asc' }).limit(limit).execute('all')) as { api: string }[];
-    const share = Math.max(1, Math.floor(limit / Math.max(1, apis.length)));
+    const waiting = await (this.em as SqlEntityManager)
+      .createQueryBuilder(DeliveryEntity)
+      .select(['api', raw('count(*) as due'), raw('min(next_attempt_at) as oldest')])
+      .where(due)
+      .groupBy('api')
+      .execute<{ api: string; due: number | string; oldest: Date | string | number }[]>('all');
+    const apis = waiting
+      .map((row) => ({ api: row.api, due: Number(row.due), oldest: new Date(row.oldest).getTime() }))
+      .sort((a, b) => a.oldest - b.oldest || (a.api < b.api ? -1 : 1))
+      .slice(0, limit);
+    const shares = new Map<string, number>();
+    let left = limit;
+    [...apis].sort((a, b) => a.due - b.due).forEach(({ api, due: count }, index, all) => {
+      const share = Math.min(count, Math.floor(left / (all.length - index)));
+      shares.set(api, share);
+      left -= share;
+    });
     const lists: DeliveryRow[][] = [];
     for (const { api } of apis) {
-      lists.push(await this.em.find(DeliveryEntity, { ...due, api }, { orderBy: { nextAttemptAt: 'asc', id: 'asc' }, limit: share, disableIdentityMap: true }));
+      const share = shares.get(api)!;
+      if (share > 0) lists.push(await this.em.find(DeliveryEntity, { ...due, api }, { orderBy: { nextAttemptAt: 'asc', id: 'asc' }, limit: share, disableIdentityMap: true }));
     }
     // In turns: each API's oldest, then each one's second oldest, …
     const fair: DeliveryRow[] = [];
-    for (let rank = 0; rank < share && fair.length < limit; rank++) {
-      for (const list of lists) if (rank < list.length && fair.length < limit) fair.push(list[rank]!);
+    for (let rank = 0; fair.length < limit && lists.some((list) => rank < list.length); rank++) {
+      for (const list of lists) if (rank < list.length) fair.push(list[rank]!);
     }
     return fair;
   }
