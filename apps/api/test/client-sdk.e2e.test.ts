@@ -71,6 +71,22 @@ describe.each(TARGETS)('@tessera/client against Tessera on $name', (target) => {
     expect(await response.json()).toEqual({ items: [] });
   });
 
+  it("calls another API's collection 20 times: 401 not for this API each time, and Tessera issues 2 tokens, not 21", async () => {
+    await bootstrap(server, 'sdk-elsewhere');
+    const tokens = clientFor(reader);
+    await tokens.getToken();
+    const before = await tokensIssued();
+    for (let i = 0; i < 20; i++) {
+      const response = await tokens.fetch(`${server.url}/sdk-elsewhere/products`);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(response.headers.get('www-authenticate')).toContain('not for this API');
+      await response.arrayBuffer();
+    }
+    expect((await tokensIssued()) - before).toBe(1); // one forced refresh in 30 s
+    expect((await tokens.fetch(`${server.url}/${API}/products`)).status).toBe(200);
+  });
+
   it('introspects its own token', async () => {
     const tokens = clientFor(reader);
     expect(await tokens.introspect(await tokens.getToken())).toMatchObject({ active: true, client_id: reader.clientId, scope: 'products:read' });

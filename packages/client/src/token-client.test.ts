@@ -331,6 +331,90 @@ describe('the authorized fetch', () => {
     expect(server.requests('/oauth/token')).toHaveLength(1);
   });
 
+  describe('a refusal a new token does not cure, against one that it does (at most one forced refresh per forcedRefreshIntervalMs)', () => {
+    const notForThisApi = 'Bearer realm="tessera", error="invalid_token", error_description="The access token is not for this API."';
+
+    /** Sends the fetch and reads the answer (so no connection is left waiting); returns the status. */
+    async function status(tokens: ReturnType<typeof client>, path: string): Promise<number> {
+      const response = await tokens.fetch(`${server.url}${path}`);
+      await response.arrayBuffer();
+      return response.status;
+    }
+
+    /** `count` such fetches of `path`, the clock moved on `stepMs` before each: each must be answered `expected`. */
+    async function calls(tokens: ReturnType<typeof client>, path: string, count: number, stepMs: number, expected: number): Promise<void> {
+      for (let i = 0; i < count; i++) {
+        clock += stepMs;
+        expect(await status(tokens, path)).toBe(expected);
+      }
+    }
+
+    it('another API\'s URL, refused on every call: one token request per 30 s, not one per call, and the 401 as it is', async () => {
+      server.on('/oauth/token', token());
+      server.on('/other-api/products', resource(nothing, notForThisApi));
+      const tokens = client();
+      for (let i = 0; i < 20; i++) {
+        const response = await tokens.fetch(`${server.url}/other-api/products`);
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toBe(notForThisApi);
+        await response.arrayBuffer();
+      }
+      expect(server.requests('/oauth/token')).toHaveLength(2); // the first token, one forced refresh
+      expect(server.requests('/other-api/products')).toHaveLength(21); // 20, and one retry with the new token
+      // A call a second for 100 s: forced refreshes at 30, 60 and 90 s, each with its retry.
+      await calls(tokens, '/other-api/products', 100, 1_000, 401);
+      expect(server.requests('/oauth/token')).toHaveLength(5);
+      expect(server.requests('/other-api/products')).toHaveLength(21 + 100 + 3);
+    });
+
+    it('a token revoked after it has aged is replaced once, and the new one kept', async () => {
+      server.on('/oauth/token', token());
+      const revoked = new Set<string>();
+      server.on('/products', resource((presented) => !revoked.has(presented)));
+      const tokens = client();
+      await calls(tokens, '/products', 5, 60_000, 200);
+      clock += 60_000;
+      const aged = await tokens.getToken(); // 5 minutes old, 10 to go (its scheduled refresh is at 13½)
+      revoked.add(aged);
+      expect(await status(tokens, '/products')).toBe(200);
+      const fresh = `token-${issued}`;
+      expect(fresh).not.toBe(aged);
+      expect(server.requests('/products').slice(-2).map((r) => r.authorization)).toEqual([`Bearer ${aged}`, `Bearer ${fresh}`]);
+      await calls(tokens, '/products', 5, 1_000, 200);
+      expect(server.requests('/oauth/token')).toHaveLength(2);
+      expect(server.requests('/products')).toHaveLength(5 + 2 + 5);
+    });
+
+    it('a revocation within 30 s of the previous forced refresh waits for the interval; after it, the token is replaced', async () => {
+      server.on('/oauth/token', token());
+      server.on('/other-api/products', resource(nothing, notForThisApi));
+      const revoked = new Set<string>();
+      server.on('/products', resource((presented) => !revoked.has(presented)));
+      const tokens = client();
+      expect(await status(tokens, '/other-api/products')).toBe(401); // forced refresh at 0 s
+      expect(server.requests('/oauth/token')).toHaveLength(2);
+      clock += 10_000;
+      revoked.add(await tokens.getToken());
+      expect(await status(tokens, '/products')).toBe(401); // 10 s after it: returned as it is
+      expect(server.requests('/oauth/token')).toHaveLength(2);
+      clock += 20_000;
+      expect(await status(tokens, '/products')).toBe(200); // 30 s after it: replaced
+      expect(server.requests('/oauth/token')).toHaveLength(3);
+      expect(server.requests('/products').at(-1)!.authorization).toBe(`Bearer token-${issued}`);
+    });
+
+    it('concurrent calls refused with the same revoked token share one token request and are all sent again with the new one', async () => {
+      server.on('/oauth/token', token(900, 50));
+      const tokens = client();
+      const revoked = await tokens.getToken();
+      server.on('/products', resource((presented) => presented !== revoked));
+      const statuses = await Promise.all(Array.from({ length: 10 }, () => status(tokens, '/products')));
+      expect(statuses).toEqual(Array.from({ length: 10 }, () => 200));
+      expect(server.requests('/oauth/token')).toHaveLength(2);
+      expect(server.requests('/products').filter((r) => r.authorization === `Bearer token-${issued}`)).toHaveLength(10);
+    });
+  });
+
   it('returns the 401 when no new token can be had, and getToken then throws why', async () => {
     server.on('/oauth/token', token(), oauthError(401, 'invalid_client'));
     server.on('/products', resource(nothing));

@@ -31,6 +31,14 @@ export interface TokenClientOptions {
    * cached token is served before the next attempt. Default 5,000.
    */
   readonly refreshRetryDelayMs?: number;
+  /**
+   * The least time (ms) between two tokens {@link TokenClient.fetch} asks for because a resource
+   * server refused the cached one with `invalid_token`: within it, such a `401` is returned as it
+   * is. It bounds the token requests a refusal that a new token does not cure (another API's
+   * audience, another issuer, a resource server that has not fetched the keys yet) costs. Default
+   * 30,000.
+   */
+  readonly forcedRefreshIntervalMs?: number;
   /** The clock, in ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -54,11 +62,14 @@ export class TokenClient {
   readonly #clientSecret: string;
   readonly #context: RequestContext;
   readonly #refreshRetryDelayMs: number;
+  readonly #forcedRefreshIntervalMs: number;
   readonly #tokenEndpoint: string | undefined;
   readonly #introspectionEndpoint: string | undefined;
   #metadata: Promise<AuthorizationServerMetadata> | undefined;
   #cached: CachedToken | undefined;
   #inFlight: Promise<CachedToken> | undefined;
+  /** When {@link fetch} last dropped a token refused with `invalid_token` to ask for a new one. */
+  #lastForcedRefreshAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: TokenClientOptions) {
     if (!options.clientId || !options.clientSecret) throw new TypeError('createTokenClient needs a clientId and a clientSecret.');
@@ -72,6 +83,7 @@ export class TokenClient {
     this.#tokenEndpoint = options.tokenEndpoint;
     this.#introspectionEndpoint = options.introspectionEndpoint;
     this.#refreshRetryDelayMs = options.refreshRetryDelayMs ?? 5_000;
+    this.#forcedRefreshIntervalMs = options.forcedRefreshIntervalMs ?? 30_000;
     this.#context = requestContext(options);
   }
 
@@ -110,14 +122,33 @@ export class TokenClient {
    * again (none, a string, `URLSearchParams`, a `Blob`, `FormData` or bytes; not a stream, nor a
    * `Request` object with a body). If no new token can be had, the `401` is returned as it is,
    * and the next {@link getToken} throws why.
+   *
+   * The rule: a token is dropped for such a `401` at most once per `forcedRefreshIntervalMs`
+   * (30 s) per client. Within that interval the `401` is returned as it is, without a token
+   * request, unless the refused token has already been replaced (by a concurrent call): then the
+   * request is sent once more with the replacement, which costs no token request. A refusal that a
+   * new token cures (the token was revoked: `/oauth/revoke`, scopes narrowed, a secret disabled, a
+   * signing key withdrawn) is thus cured at the first `401`, however young the token; one that it
+   * does not cure (a URL of another API, another issuer, a resource server without the keys yet)
+   * costs one token request per interval rather than one per call. The price: a token revoked
+   * within 30 s of the previous forced refresh is replaced only once the interval has passed (or
+   * at its scheduled refresh, or after {@link invalidate}). The token's age is not the rule: a
+   * token revoked seconds after it was issued (its secret disabled) must be replaced too.
    */
   async fetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     const token = await this.getToken();
     const response = await this.#context.fetch(input, withBearer(input, init, token));
     if (response.status !== 401 || !isInvalidTokenChallenge(response.headers.get('www-authenticate')) || !replayable(input, init)) return response;
     // Concurrent requests may all come back 401 with the same token: the first drops it, the
-    // others must not drop the new one it got.
-    if (this.#cached?.accessToken === token) this.#cached = undefined;
+    // others must not drop the new one it got, and send the request again with that one.
+    if (this.#cached?.accessToken === token) {
+      const now = this.#context.now();
+      // A clock set back does not hold forced refreshes back for as long.
+      const sinceLast = now - this.#lastForcedRefreshAt;
+      if (sinceLast >= 0 && sinceLast < this.#forcedRefreshIntervalMs) return response;
+      this.#lastForcedRefreshAt = now;
+      this.#cached = undefined;
+    }
     let fresh: string;
     try {
       fresh = await this.getToken();
