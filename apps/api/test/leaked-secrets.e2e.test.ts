@@ -5,7 +5,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSqliteDatabase, dumpDatabase, TARGETS, type TestDatabase } from './support/databases';
+import { createSqliteDatabase, dumpDatabase, sql, TARGETS, type TestDatabase } from './support/databases';
 import { request, type JsonResponse } from './support/http';
 import { auditTrail, snapshotOf } from './support/management';
 import { runCli, startTessera, type TesseraProcess } from './support/tessera-process';
@@ -50,6 +50,22 @@ describe.each(TARGETS)('leaked secret reports on $name', (target) => {
   let bystander: Awaited<ReturnType<typeof createClient>>;
   /** Every plaintext secret and token of this suite: none may reach a log line or a database row. */
   const plaintexts: string[] = [];
+
+  /** The `secret.leak_reported` audit rows of a secret. */
+  async function leakReports(secretId: string) {
+    return (await auditTrail(db, API)).filter((e) => e.type === 'secret.leak_reported' && e.subject.secretId === secretId);
+  }
+
+  /** The dedupe keys of a secret's leak notices, as stored. */
+  async function noticesOf(secretId: string): Promise<string[]> {
+    const rows = await sql<{ dedupe_key: string }>(db, "select dedupe_key from notification where subject_id = ? and type = 'secret.leaked' order by dedupe_key", [secretId]);
+    return rows.map((r) => r.dedupe_key);
+  }
+
+  /** The `secret.leaked` webhooks received about a secret, parsed. */
+  function leakWebhooks(secretId: string) {
+    return webhook.requests.map((r) => JSON.parse(r.body)).filter((e) => e.type === 'secret.leaked' && e.data.secretId === secretId);
+  }
 
   /** Runs a scan where the embedded worker does not (distributed mode), as an operator would. */
   async function scan(): Promise<void> {
@@ -161,18 +177,23 @@ describe.each(TARGETS)('leaked secret reports on $name', (target) => {
     expect(message).toContain(FOUND_AT);
     expect(message).not.toContain(leaked.clientSecret);
 
-    // Reported again (by another scanner, elsewhere): still a secret of ours, but no second notice.
-    const again = await report(server, [item(leaked.clientSecret, { url: 'https://gist.github.com/x/1', source: 'gist' })]);
-    expect(again.body).toEqual([{ token_hash: sha256(leaked.clientSecret), token_type: 'tessera_client_secret', label: 'true_positive' }]);
+    // Reported again and again (by another scanner, elsewhere, 50 copies a request): still a
+    // secret of ours, but nothing is written: no audit row, no second notice, the row untouched.
+    const row = async () => JSON.stringify(await sql(db, 'select * from secret where id = ?', [leaked.secretId]));
+    const rowBefore = await row();
+    expect(await leakReports(leaked.secretId)).toHaveLength(1);
+    for (let i = 0; i < 2; i++) {
+      const again = await report(server, Array.from({ length: 50 }, () => item(leaked.clientSecret, { url: 'https://gist.github.com/x/1', source: 'gist' })));
+      expect(again.status, again.text).toBe(200);
+      expect(again.body).toEqual(Array.from({ length: 50 }, () => ({ token_hash: sha256(leaked.clientSecret), token_type: 'tessera_client_secret', label: 'true_positive' })));
+    }
+    expect((await leakReports(leaked.secretId)).map((e) => e.data)).toEqual([{ url: FOUND_AT, source: 'content', type: 'tessera_client_secret', disabled: true }]);
+    expect(await noticesOf(leaked.secretId)).toHaveLength(1);
+    expect(await row()).toBe(rowBefore);
     await scan();
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(webhook.requests.filter((r) => JSON.parse(r.body).type === 'secret.leaked')).toHaveLength(1);
+    expect(leakWebhooks(leaked.secretId)).toHaveLength(1);
     expect(mail.messages).toHaveLength(1);
-    const reports = (await auditTrail(db, API)).filter((e) => e.type === 'secret.leak_reported');
-    expect(reports.map((e) => e.data)).toEqual([
-      { url: FOUND_AT, source: 'content', type: 'tessera_client_secret', disabled: true },
-      { url: 'https://gist.github.com/x/1', source: 'gist', type: 'tessera_client_secret', disabled: false },
-    ]);
     expect((await auditTrail(db, API)).filter((e) => e.type === 'secret.disabled' && e.subject.secretId === leaked.secretId)).toHaveLength(1);
   });
 
@@ -207,7 +228,7 @@ describe.each(TARGETS)('leaked secret reports on $name', (target) => {
     expectRefused(await report(server, Array.from({ length: 101 }, () => item(secret))), 400, 'REQUEST.VALIDATION_FAILED', '');
     const { url: _url, ...withoutUrl } = item(secret);
     expectRefused(await report(server, [item(secret), withoutUrl]), 400, 'REQUEST.VALIDATION_FAILED', '1.url');
-    expectRefused(await report(server, [{ ...item(secret), secret_type: 'x' }]), 400, 'REQUEST.VALIDATION_FAILED', '0.secret_type');
+    expectRefused(await report(server, [{ ...item(secret), type: 42 }]), 400, 'REQUEST.VALIDATION_FAILED', '0.type');
     expectRefused(await report(server, [item(secret, { url: `https://a.test/${'a'.repeat(2048)}` })]), 400, 'REQUEST.VALIDATION_FAILED', '0.url');
     expectRefused(await report(server, [item(secret, { source: 'content\r\nBcc: someone@else.test' })]), 400, 'REQUEST.VALIDATION_FAILED', '0.source');
     expectRefused(await request(`${server.url}/leaked-secrets`, { body: `[{"token":"${secret}"`, headers: { 'content-type': 'application/json' } }), 400, 'REQUEST.VALIDATION_FAILED');
@@ -220,16 +241,77 @@ describe.each(TARGETS)('leaked secret reports on $name', (target) => {
     expect((await request(`${server.url}/System/UserAccount`, { json: { clientId: bystander.clientId, clientSecret: secret } })).status).toBe(200);
   });
 
+  it('takes an item with a field it does not know (GitHub may add one), and acts once on a token repeated in one request', async () => {
+    const extra = await createClient(server, adminToken, API, ['orders:read'], 'extra field');
+    plaintexts.push(extra.clientSecret);
+    const answer = await report(server, [
+      { ...item(extra.clientSecret), secret_type: 'x', found_at: { line: 3 } },
+      item(extra.clientSecret, { url: 'https://gist.github.com/x/2', source: 'gist' }),
+    ]);
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body).toEqual([
+      { token_hash: sha256(extra.clientSecret), token_type: 'tessera_client_secret', label: 'true_positive' },
+      { token_hash: sha256(extra.clientSecret), token_type: 'tessera_client_secret', label: 'true_positive' },
+    ]);
+    expect(answer.text).not.toContain(extra.clientSecret);
+    // Disabled, by the first item only; the unknown fields are stored nowhere.
+    expect((await leakReports(extra.secretId)).map((e) => e.data)).toEqual([{ url: FOUND_AT, source: 'content', type: 'tessera_client_secret', disabled: true }]);
+    expect((await auditTrail(db, API)).filter((e) => e.type === 'secret.disabled' && e.subject.secretId === extra.secretId)).toHaveLength(1);
+    expect(await noticesOf(extra.secretId)).toHaveLength(1);
+    expect((await dumpDatabase(db)).includes('found_at')).toBe(false);
+    const again = await request(`${server.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: extra.clientId, client_secret: extra.clientSecret } });
+    expect(again.status).toBe(401);
+  });
+
+  it('tells the contacts again when a secret enabled again by its owner is reported again: one notice per disable', async () => {
+    const path = `${server.url}/apis/${API}/service-accounts/${leaked.accountId}/secrets/${leaked.secretId}`;
+    const enabled = await request(path, { method: 'PATCH', token: adminToken, json: { status: 'enabled' } });
+    expect(enabled.status, enabled.text).toBe(200);
+    expect((await tokenFor(server, leaked.clientId, leaked.clientSecret)).length).toBeGreaterThan(0);
+
+    const answer = await report(server, [item(leaked.clientSecret, { url: 'https://github.com/acme/shop/blob/9a1b2c3/.env' })]);
+    expect(answer.body).toEqual([{ token_hash: sha256(leaked.clientSecret), token_type: 'tessera_client_secret', label: 'true_positive' }]);
+    const again = await request(`${server.url}/oauth/token`, { form: { grant_type: 'client_credentials', client_id: leaked.clientId, client_secret: leaked.clientSecret } });
+    expect(again.status).toBe(401);
+    expect((await leakReports(leaked.secretId)).map((e) => e.data)).toEqual([
+      { url: FOUND_AT, source: 'content', type: 'tessera_client_secret', disabled: true },
+      { url: 'https://github.com/acme/shop/blob/9a1b2c3/.env', source: 'content', type: 'tessera_client_secret', disabled: true },
+    ]);
+    const keys = await noticesOf(leaked.secretId);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(key).toMatch(new RegExp(`^${leaked.secretId}:leaked:\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`));
+
+    await scan();
+    await vi.waitFor(() => expect(leakWebhooks(leaked.secretId)).toHaveLength(2), { timeout: 10_000, interval: 100 });
+    const [first, second] = leakWebhooks(leaked.secretId);
+    expect(second.data).toMatchObject({ url: 'https://github.com/acme/shop/blob/9a1b2c3/.env', disabledByReport: true });
+    expect(new Date(second.data.disabledAt).getTime()).toBeGreaterThan(new Date(first.data.disabledAt).getTime());
+    expect(keys.map((key) => key.slice(`${leaked.secretId}:leaked:`.length)).sort()).toEqual([first.data.disabledAt, second.data.disabledAt].sort());
+    await vi.waitFor(() => expect(mail.messages.filter((m) => decodeMail(m.raw).includes(leaked.secretId))).toHaveLength(2), { timeout: 10_000, interval: 100 });
+
+    // A repeat within this second disable writes nothing and sends nothing.
+    expect((await report(server, [item(leaked.clientSecret)])).body[0].label).toBe('true_positive');
+    await scan();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(leakWebhooks(leaked.secretId)).toHaveLength(2);
+    expect(await leakReports(leaked.secretId)).toHaveLength(2);
+  });
+
   it('documents the route in the OpenAPI document and counts reports in the metrics', async () => {
     const docs = await request(`${server.url}/docs/openapi.json`);
     const operation = docs.body?.paths?.['/leaked-secrets']?.post;
     expect(operation, docs.text.slice(0, 200)).toBeDefined();
     expect(operation.requestBody.content['application/json'].schema).toMatchObject({ type: 'array', minItems: 1, maxItems: 100 });
+    // Unknown fields in an item are allowed (GitHub owns the format), and documented so.
+    expect(operation.requestBody.content['application/json'].schema.items).toMatchObject({ type: 'object', required: ['token', 'type', 'url', 'source'] });
+    expect(operation.requestBody.content['application/json'].schema.items.additionalProperties).toBeUndefined();
     expect(Object.keys(operation.responses)).toContain('200');
     expect(operation.security ?? []).toEqual([]);
     const metrics = await request(`${server.url}/metrics`);
-    expect(metrics.text).toMatch(/tessera_leaked_secrets_reported_total\{label="true_positive"\} 2/);
-    expect(metrics.text).toMatch(/tessera_leaked_secrets_reported_total\{label="false_positive"\} 3/);
+    // True positives: 1 + 100 (repeats) + 2 (one a repeat in its request) + 2 (one a repeat).
+    expect(metrics.text).toMatch(/tessera_leaked_secrets_reported_total\{label="true_positive"\} 105\n/);
+    expect(metrics.text).toMatch(/tessera_leaked_secrets_reported_total\{label="false_positive"\} 3\n/);
+    expect(metrics.text).toMatch(/tessera_leaked_secrets_repeated_total 102\n/);
   });
 
   it('keeps every plaintext secret and token out of the logs and the database', async () => {
@@ -264,10 +346,14 @@ describe('leak reports and the failure throttle', () => {
     const mangled = Array.from({ length: 10 }, () => item(withBadChecksum(unknownSecret())));
     expect((await report(server, mangled)).status).toBe(200);
     expect((await report(server, mangled)).status).toBe(200);
-    // Three unknown secrets reach the limit; the fourth look-up is refused before it is made.
-    const first = await report(server, [item(unknownSecret()), item(unknownSecret()), item(unknownSecret())]);
+    // Three unknown secrets reach the limit, each looked up once however often the request
+    // repeats it (six look-ups would be refused at the fourth); the next look-up is refused
+    // before it is made.
+    const [a, b, c] = [unknownSecret(), unknownSecret(), unknownSecret()];
+    const first = await report(server, [item(a), item(b), item(a), item(a), item(b), item(c)]);
     expect(first.status, first.text).toBe(200);
-    expect(first.body.map((f: { label: string }) => f.label)).toEqual(['false_positive', 'false_positive', 'false_positive']);
+    expect(first.body.map((f: { label: string }) => f.label)).toEqual(Array.from({ length: 6 }, () => 'false_positive'));
+    expect(first.body.map((f: { token_hash: string }) => f.token_hash)).toEqual([a, b, a, a, b, c].map(sha256));
     const blocked = await report(server, [item(unknownSecret())]);
     expect(blocked.status, blocked.text).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);

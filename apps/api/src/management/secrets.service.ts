@@ -36,6 +36,15 @@ export interface Rotation extends CreatedSecret {
   readonly scheduledDisableAt: Date | null;
 }
 
+/**
+ * What a leak report did: `disabled` the secret; `reported` a secret disabled already (the first
+ * report since it was disabled); or nothing at all, a `repeat` within the same disable episode.
+ */
+export interface LeakOutcome {
+  readonly secretId: string;
+  readonly outcome: 'disabled' | 'reported' | 'repeat';
+}
+
 /** What a leak reporter said about where it found a secret (untrusted text, kept as text). */
 export interface LeakReport {
   readonly url: string;
@@ -162,33 +171,45 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Acts on a leak report of the secret whose keyed hash is `hash`, in one transaction: disables
-   * it when it is enabled, exactly as `update` with `{status: 'disabled'}` does (its tokens are
-   * revoked on every process once committed), records `secret.leak_reported`, and records the
-   * `secret.leaked` notice for the API's security contacts, once per secret (its dedupe key).
+   * Acts on a leak report of the secret whose keyed hash is `hash`. The first report of a disable
+   * episode (one that disables an enabled secret, or the first since the secret was disabled)
+   * writes, in one transaction: the disable, exactly as `update` with `{status: 'disabled'}` does
+   * (its tokens are revoked on every process once committed), `secret.leak_reported`, and the
+   * `secret.leaked` notice for the API's security contacts, keyed on the episode
+   * (`leakedNoticeKey`). A repeat (already disabled, and its episode's notice recorded) changes
+   * nothing and writes nothing: it is told apart by plain reads before any transaction, and
+   * checked again under the account's row lock when the reads said otherwise.
    * Null when no secret has this hash.
    */
-  async reportLeak(hash: string, report: LeakReport, context: AuditContext): Promise<{ secretId: string; disabled: boolean } | null> {
+  async reportLeak(hash: string, report: LeakReport, context: AuditContext): Promise<LeakOutcome | null> {
+    // Before any lock: a secret already disabled and already noticed for this episode is a repeat.
+    const session = this.store.session();
+    const seen = await session.secrets.findByHash(hash);
+    if (!seen || !hashesEqual(hash, seen.hash)) return null;
+    if (await this.alreadyReported(session, seen)) return { secretId: seen.id, outcome: 'repeat' };
     const messages: Invalidation[] = [];
     // The notice's deliveries are due by the database's clock, the one the scans compare with.
     const noticeAt = await this.store.now();
-    const result = await this.store.transaction(async (tx) => {
+    const result = await this.store.transaction(async (tx): Promise<LeakOutcome | null> => {
       const owner = await tx.secrets.ownerOfHash(hash);
       const found = owner && (await this.find(tx, owner.api, owner.accountId, owner.secretId));
       // Deleted between the two reads, or (never expected) a hash that only looked alike.
       if (!owner || !found?.ok || !hashesEqual(hash, found.value.secret.hash)) return null;
       const { account } = found.value;
+      // Again under the row lock: another report may have been first since the read above.
+      if (await this.alreadyReported(tx, found.value.secret)) return { secretId: found.value.secret.id, outcome: 'repeat' };
       const disabled = found.value.secret.status === 'enabled';
       const changed = disabled ? await this.change(tx, owner.api, found.value, { status: 'disabled' }, context, messages) : { ok: true as const, value: found.value.secret };
       if (!changed.ok) throw new Error(`Disabling a leaked secret was refused: ${changed.error.code}`);
       const secret = changed.value;
       const subject = { accountId: account.id, secretId: secret.id };
+      const disabledAt = episodeOf(secret);
       await this.events.record(tx, this.events.event('secret.leak_reported', owner.api, context, subject, { ...report, disabled }));
       await recordNotice(
         tx,
         {
           subjectId: secret.id,
-          dedupeKey: leakedNoticeKey(secret.id),
+          dedupeKey: leakedNoticeKey(secret.id, disabledAt),
           payload: {
             id: newId('event', noticeAt, this.random),
             api: owner.api,
@@ -201,18 +222,22 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
               hint: secret.hint,
               url: report.url,
               source: report.source,
-              // A disabled secret always has its time; the fallback only keeps the type honest.
-              disabledAt: (secret.disabledAt ?? noticeAt).toISOString(),
+              disabledAt: disabledAt.toISOString(),
               disabledByReport: disabled,
             },
           },
         },
         noticeAt,
       );
-      return { secretId: secret.id, disabled };
+      return { secretId: secret.id, outcome: disabled ? 'disabled' : 'reported' };
     });
     await this.revocations.publish(messages);
     return result;
+  }
+
+  /** Whether a secret is disabled and its leak notice for this disable episode is recorded already. */
+  private async alreadyReported(session: StoreSession, secret: StoredSecret): Promise<boolean> {
+    return secret.status === 'disabled' && (await session.notifications.hasKey(leakedNoticeKey(secret.id, episodeOf(secret))));
   }
 
   /**
@@ -316,6 +341,14 @@ export class SecretsService implements OnModuleInit, OnApplicationShutdown {
       expiresAt: secret.expiresAt?.toISOString() ?? null,
     });
   }
+}
+
+/**
+ * When a disabled secret's disable episode began. A disabled secret always has `disabledAt`; the
+ * fallback (its last change) only keeps the key stable should one ever lack it.
+ */
+function episodeOf(secret: StoredSecret): Date {
+  return secret.disabledAt ?? secret.updatedAt;
 }
 
 function pick(input: { expiresAt?: Date | null; description?: string }): { expiresAt?: Date | null; description?: string } {

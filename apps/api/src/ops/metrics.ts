@@ -28,6 +28,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** The `true_positive` reports that changed and wrote nothing: the secret was disabled and its contacts told already. */
+  readonly leakedSecretsRepeated = new Counter({
+    name: 'tessera_leaked_secrets_repeated_total',
+    help: 'True-positive reports to POST /leaked-secrets that changed nothing (the secret was already disabled and its leak notice for that disable recorded, or the token came earlier in the same request); also counted in tessera_leaked_secrets_reported_total.',
+    registers: [this.registry],
+  });
+
   /** Signature verifications only: a cached token's check is a map lookup, not worth timing. */
   readonly tokenVerification = new Histogram({
     name: 'tessera_token_verification_seconds',

@@ -5,14 +5,18 @@ import type { EventRow, NotificationRow, StoreSession } from '@tessera/store';
 export interface Notice {
   /** The secret or account it is about. */
   readonly subjectId: string;
-  /** Unique: a notice whose key exists already is not recorded again (`sec_…:expiring:7`, `sec_…:leaked`). */
+  /** Unique: a notice whose key exists already is not recorded again (`sec_…:expiring:7`, `sec_…:leaked:<disabledAt>`). */
   readonly dedupeKey: string;
   readonly payload: WebhookEnvelope;
 }
 
-/** The key of a secret's leak notice: one per secret, however often it is reported. */
-export function leakedNoticeKey(secretId: string): string {
-  return `${secretId}:leaked`;
+/**
+ * The key of a secret's leak notice: one per disable episode (the time the secret was disabled),
+ * however often it is reported during it. A secret enabled again by its owner and then reported
+ * again is disabled at a new time, so its contacts hear of the new leak.
+ */
+export function leakedNoticeKey(secretId: string, disabledAt: Date): string {
+  return `${secretId}:leaked:${disabledAt.toISOString()}`;
 }
 
 /**

@@ -23,10 +23,15 @@ describe('POST /leaked-secrets request', () => {
     expect(refused(Array.from({ length: 101 }, () => item))).toEqual(['']);
   });
 
-  it('refuses a missing field, an unknown field and over-long or multi-line text, naming the field', () => {
+  it('ignores and drops a field it does not know: GitHub may add one to its format', () => {
+    expect(refused([{ ...item, secret: 'x' }])).toEqual([]);
+    expect(LeakedSecretsRequest.parse([{ ...item, secret: 'x', found_at: { line: 3 } }])).toEqual([item]);
+  });
+
+  it('refuses a missing field and over-long or multi-line text, naming the field', () => {
     const { source: _source, ...withoutSource } = item;
     expect(refused([item, withoutSource])).toEqual(['1.source']);
-    expect(refused([{ ...item, secret: 'x' }])).toEqual(['0.secret']);
+    expect(refused([{ ...item, secret: 'x', token: 42 }])).toEqual(['0.token']);
     expect(refused([{ ...item, token: '' }])).toEqual(['0.token']);
     expect(refused([{ ...item, type: '' }])).toEqual(['0.type']);
     expect(refused([{ ...item, url: `https://a.test/${'a'.repeat(2048)}` }])).toEqual(['0.url']);

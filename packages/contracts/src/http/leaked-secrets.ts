@@ -3,8 +3,10 @@
  * feedback formats of GitHub's secret scanning partner program. No authentication: the endpoint
  * acts only on a secret the caller proves to hold, and only disables it (docs/decisions.md).
  *
- * The request items are strict like every Tessera body. The answer never carries a reported
- * token, only its SHA-256.
+ * Unlike every other Tessera body, the request items ignore (and drop) unknown fields: GitHub owns
+ * the format, and a field it adds must not turn every report into a 400 with no leak acted on
+ * (docs/decisions.md). The fields Tessera reads are checked as strictly as anywhere. The answer
+ * never carries a reported token, only its SHA-256.
  */
 import { z } from 'zod';
 import { LEAK_REPORT_TEXT_MAX_LENGTH, LEAK_REPORT_URL_MAX_LENGTH, reporterText } from '../events';
@@ -12,8 +14,11 @@ import { LEAK_REPORT_TEXT_MAX_LENGTH, LEAK_REPORT_URL_MAX_LENGTH, reporterText }
 /** Most tokens one report may carry. */
 export const MAX_LEAKED_SECRETS_PER_REPORT = 100;
 
-/** One reported token: the token found, its type (the scanner's name for it), where and in what it was found. */
-export const LeakedSecretReport = z.strictObject({
+/**
+ * One reported token: the token found, its type (the scanner's name for it), where and in what it
+ * was found. Other fields are ignored and dropped (`z.object`, not `z.strictObject`).
+ */
+export const LeakedSecretReport = z.object({
   /** The string the scanner found; compared with Tessera's secrets, never stored, logged or returned. */
   token: z.string().min(1).max(512),
   type: reporterText(LEAK_REPORT_TEXT_MAX_LENGTH).min(1),

@@ -15,6 +15,11 @@ export class NotificationRepository {
     return keys;
   }
 
+  /** Whether a notice with this dedupe key exists (a read of the unique index). */
+  async hasKey(dedupeKey: string): Promise<boolean> {
+    return (await this.em.count(NotificationEntity, { dedupeKey })) > 0;
+  }
+
   /**
    * Records a notice unless its dedupe key exists already (another scanner got there first).
    * Returns whether this call created it.
