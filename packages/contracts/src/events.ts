@@ -191,6 +191,7 @@ export function reporterText(max: number) {
  * Someone proved to hold a secret by reporting it as leaked (`POST /leaked-secrets`). `url` and
  * `source` are the reporter's (where it was found; may be empty), `type` the token type it sent;
  * `disabled` is true when this report disabled the secret, false when it was disabled already.
+ * Written once per disable: a report of a secret already disabled and reported writes nothing.
  */
 export const SecretLeakReportedEvent = event(
   'secret.leak_reported',

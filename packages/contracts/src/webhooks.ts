@@ -81,7 +81,8 @@ export const SecretExpiredWebhook = z.object({
  * A secret was reported as leaked (`POST /leaked-secrets`) by someone holding it: `url` and
  * `source` say where it was found, as the reporter said (untrusted text, may be empty; never
  * fetched by Tessera). `disabledAt` is when the secret was disabled; `disabledByReport` is true
- * when the report disabled it, false when it was disabled already. Sent once per secret.
+ * when the report disabled it, false when it was disabled already. Sent once per disable of the
+ * secret (a secret enabled again and reported again brings a new one).
  */
 export const SecretLeakedWebhook = z.object({
   ...envelope,
