@@ -11,7 +11,7 @@ import { InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './c
 import { OpenConnections } from './common/open-connections';
 import { CLOCK, CONFIG, HASHER, PEPPER, RANDOM, WEBHOOK_SECRETS } from './common/tokens';
 import type { Config } from './config/env';
-import { pepperSource, resolvePepper } from './crypto/pepper';
+import { pepperSource, redisNamespace, resolvePepper } from './crypto/pepper';
 import { pooledRandomBytes } from './crypto/random';
 import { HmacSecretHasher } from './crypto/secret-hasher';
 import { EventWriter } from './events/event-writer.service';
@@ -103,16 +103,16 @@ export class CoreModule {
         },
         {
           provide: InvalidationBus,
-          useFactory: async () => {
+          useFactory: async (_store: Store, pepper: Buffer) => {
             if (!config.redisUrl) return new LocalInvalidationBus();
-            return connections.add(await RedisInvalidationBus.connect(config.redisUrl), (bus) => bus.close());
+            return connections.add(await RedisInvalidationBus.connect(config.redisUrl, redisNamespace(pepper)), (bus) => bus.close());
           },
-          inject: [Store],
+          inject: [Store, PEPPER],
         },
         {
           provide: FAILURE_COUNTER,
-          useFactory: (redis: Redis | null) => (redis ? new RedisFailureCounter(redis) : new MemoryFailureCounter()),
-          inject: [REDIS],
+          useFactory: (redis: Redis | null, pepper: Buffer) => (redis ? new RedisFailureCounter(redis, redisNamespace(pepper)) : new MemoryFailureCounter()),
+          inject: [REDIS, PEPPER],
         },
         ...SERVICES,
         Lifecycle,

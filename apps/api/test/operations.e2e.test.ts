@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, createPostgresDatabase, createSqliteDatabase, jtisOf, sql, type TestDatabase } from './support/databases';
 import { WEBHOOK_HOST_REFUSED } from '../src/management/alert-channels.service';
+import { redisNamespace } from '../src/crypto/pepper';
 import { request } from './support/http';
 import { environmentFor, freePort, runCli, startTessera, type TesseraProcess } from './support/tessera-process';
 import { bootstrap, createClient, tokenFor } from './support/world';
@@ -746,16 +747,31 @@ describe('distributed mode on a Redis database other than 0', () => {
   afterAll(async () => {
     await server?.stop();
     if (redis) {
-      const keys = await redis.keys('tessera:fail:*');
+      const keys = await redis.keys('tessera:*:fail:*');
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
     }
     await db?.drop();
   });
 
-  it('keeps its failure counters in the database REDIS_URL names', async () => {
+  it('keeps its failure counters in the database REDIS_URL names, under its deployment\'s namespace', async () => {
     const clientId = `tci_${'7'.repeat(22)}`;
     expect((await request(`${server.url}/System/UserAccount`, { json: { clientId, clientSecret: 'wrong' } })).status).toBe(401);
-    expect(await redis.keys('tessera:fail:*')).toContain('tessera:fail:ip:127.0.0.1');
+    const namespace = redisNamespace(Buffer.from(server.env.TESSERA_PEPPER!, 'utf8'));
+    expect(await redis.keys('tessera:*:fail:*')).toContain(`tessera:${namespace}:fail:ip:127.0.0.1`);
+    expect(JSON.stringify(await redis.keys('*'))).not.toContain(server.env.TESSERA_PEPPER!);
+  });
+
+  it('shares neither failure counts nor blocks with another deployment on the same Redis', async () => {
+    const other = await startTessera(await createPostgresDatabase(), { REDIS_URL: redisUrl, TESSERA_THROTTLE_PER_ADDRESS: '2' });
+    try {
+      const wrong = { clientId: `tci_${'8'.repeat(22)}`, clientSecret: 'wrong' };
+      // Enough failures here to block the address twice over at the other deployment's limit.
+      for (let i = 0; i < 5; i++) expect((await request(`${server.url}/System/UserAccount`, { json: wrong })).status).toBe(401);
+      // Its own first and second failures: within its limit of 2, so neither is refused with 429.
+      for (let i = 0; i < 2; i++) expect((await request(`${other.url}/System/UserAccount`, { json: wrong })).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
   });
 });

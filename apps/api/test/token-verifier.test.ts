@@ -34,7 +34,7 @@ describe.each(TARGETS)('TokenVerifier and signing keys on $name', ({ create, red
   beforeAll(async () => {
     db = await create();
     store = await openStore(db);
-    bus = redis ? await RedisInvalidationBus.connect(TEST_REDIS_URL) : new LocalInvalidationBus();
+    bus = redis ? await RedisInvalidationBus.connect(TEST_REDIS_URL, `test-${randomBytes(6).toString('hex')}`) : new LocalInvalidationBus();
     const config = loadConfig({ DATABASE_URL: db.url, TESSERA_ISSUER: ISSUER, TESSERA_PEPPER: randomBytes(32).toString('hex') });
     encryption = new KeyEncryption(randomBytes(32));
     keys = signingKeys(bus);

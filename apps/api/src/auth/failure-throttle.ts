@@ -35,12 +35,18 @@ export class MemoryFailureCounter implements FailureCounter {
   }
 }
 
-/** Distributed mode: counters in Redis, shared by every API process. */
+/**
+ * Distributed mode: counters in Redis, shared by every API process of the deployment (keys
+ * `tessera:<namespace>:fail:…`, see `redisNamespace`), and by no other deployment on that Redis.
+ */
 export class RedisFailureCounter implements FailureCounter {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly namespace: string,
+  ) {}
 
   async fail(key: string, windowSeconds: number): Promise<FailureWindow> {
-    const redisKey = `tessera:fail:${key}`;
+    const redisKey = `tessera:${this.namespace}:fail:${key}`;
     const results = await this.redis.multi().incr(redisKey).pexpire(redisKey, windowSeconds * 1000, 'NX').pttl(redisKey).exec();
     const count = Number(results?.[0]?.[1] ?? 1);
     const ttl = Number(results?.[2]?.[1] ?? windowSeconds * 1000);

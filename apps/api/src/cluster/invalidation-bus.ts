@@ -46,13 +46,13 @@ export class LocalInvalidationBus extends InvalidationBus {
   async close(): Promise<void> {}
 }
 
-const CHANNEL = 'tessera:invalidations';
 const logger = new Logger('InvalidationBus');
 
 export class RedisInvalidationBus extends InvalidationBus {
   private constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
+    private readonly channel: string,
   ) {
     super();
     this.subscriber.on('message', (_channel: string, raw: string) => {
@@ -64,8 +64,11 @@ export class RedisInvalidationBus extends InvalidationBus {
     });
   }
 
-  /** Connects both clients; when either cannot, closes the other and throws (`RedisUnavailableError`). */
-  static async connect(url: string): Promise<RedisInvalidationBus> {
+  /**
+   * Connects both clients; when either cannot, closes the other and throws (`RedisUnavailableError`).
+   * The messages go on the channel `tessera:<namespace>:invalidations` (see `redisNamespace`).
+   */
+  static async connect(url: string, namespace: string): Promise<RedisInvalidationBus> {
     const options = { maxRetriesPerRequest: 3, enableOfflineQueue: true } as const;
     const warn = (error: Error): void => logger.warn(`Redis: ${error.message}`);
     const [publisher, subscriber] = await Promise.allSettled([connectRedis(url, options, warn), connectRedis(url, options, warn)]);
@@ -73,9 +76,9 @@ export class RedisInvalidationBus extends InvalidationBus {
       for (const client of [publisher, subscriber]) if (client.status === 'fulfilled') client.value.disconnect();
       throw publisher.status === 'rejected' ? publisher.reason : (subscriber as PromiseRejectedResult).reason;
     }
-    const bus = new RedisInvalidationBus(publisher.value, subscriber.value);
+    const bus = new RedisInvalidationBus(publisher.value, subscriber.value, `tessera:${namespace}:invalidations`);
     try {
-      await bus.subscriber.subscribe(CHANNEL);
+      await bus.subscriber.subscribe(bus.channel);
     } catch (error) {
       await bus.close();
       throw error;
@@ -85,7 +88,7 @@ export class RedisInvalidationBus extends InvalidationBus {
 
   async publish(message: Invalidation): Promise<void> {
     this.deliver(message);
-    await this.publisher.publish(CHANNEL, JSON.stringify(message));
+    await this.publisher.publish(this.channel, JSON.stringify(message));
   }
 
   async ping(): Promise<boolean> {

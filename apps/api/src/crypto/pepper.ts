@@ -1,5 +1,5 @@
 import { makeDirectory, type PepperSource } from '@tessera/store';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dataDirectory, type Config } from '../config/env';
@@ -21,6 +21,15 @@ export function resolvePepper(config: Config): Buffer {
   }
   chmodSync(file, 0o600);
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}
+
+/**
+ * The name of this deployment in a Redis it may share with others: derived from its pepper (every
+ * process of a deployment has the same one, and no other deployment has it), without revealing
+ * it. Failure counts and invalidation messages of one deployment then never reach another.
+ */
+export function redisNamespace(pepper: Buffer): string {
+  return createHmac('sha256', pepper).update('tessera redis namespace').digest('base64url').slice(0, 16);
 }
 
 /**
