@@ -45,8 +45,7 @@ export class StoreSession {
 
 /** The database's current time, to the millisecond: `clock_timestamp()`, not the transaction's start. */
 async function databaseNow(em: EntityManager): Promise<Date> {
-  const sqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
-  const sql = sqlite
+  const sql = isSqlite(em)
     ? `select strftime('%Y-%m-%dT%H:%M:%fZ', 'now') as now`
     : `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`;
   const [row] = (await (em as SqlEntityManager).execute(sql)) as { now: string }[];

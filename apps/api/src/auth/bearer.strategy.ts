@@ -18,7 +18,7 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
     if (!/^bearer\s/i.test(request.headers.authorization ?? '')) {
       throw new BearerException('invalid_request', 'Send the access token in the Authorization header.');
     }
-    const verification = this.verifier.verifyCached(token) ?? (await this.verifier.verify(token));
+    const verification = this.verifier.verifyCached(token) ?? (await this.verifier.verifyUncached(token));
     if (!verification.ok) throw new BearerException('invalid_token', verification.description);
     return verification;
   }

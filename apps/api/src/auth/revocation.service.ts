@@ -8,7 +8,6 @@ import { jtiIssuedAt } from '../tokens/jti';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens/signing-keys.service';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
-
 const FULL_RELOAD_INTERVAL_MS = 60_000;
 /** Where a revocation's commit time cannot be read back, how long after its transaction's it counts. */
 const UNSTAMPED_MARGIN_MS = 5_000;

@@ -95,8 +95,11 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Verification> {
-    const known = this.verifyCached(token);
-    if (known !== undefined) return known;
+    return this.verifyCached(token) ?? this.verifyUncached(token);
+  }
+
+  /** The verification of a token `verifyCached` did not hold: signature and claims, then cached. */
+  async verifyUncached(token: string): Promise<Verification> {
     const signature = token.slice(token.lastIndexOf('.') + 1);
     const started = performance.now();
     const checked = isCanonicalSignature(signature) ? await this.verifySignature(token) : refuseUncanonical(token);

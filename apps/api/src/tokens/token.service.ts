@@ -61,9 +61,11 @@ export type ClientAuthentication =
   | { readonly ok: false; readonly failure: TokenFailure };
 
 /** A database read of one client's credentials, shared by the requests that arrive while it runs. */
+/** A read of one client's credentials: when it started (ms, on the database's clock), and what it found. */
 interface CredentialRead {
-  /** When the read started (ms, on the database's clock), and what it found. */
-  readonly done: Promise<{ readonly readAt: number; readonly account: ServiceAccount | null; readonly secret: Secret | null }>;
+  readonly readAt: number;
+  readonly account: ServiceAccount | null;
+  readonly secret: Secret | null;
 }
 
 /**
@@ -75,7 +77,7 @@ interface CredentialRead {
 export class TokenService {
   private lastExpiry = { exp: Number.NaN, text: '' };
   /** Credential reads under way, by keyed hash and client ID. */
-  private readonly reads = new Map<string, CredentialRead>();
+  private readonly reads = new Map<string, Promise<CredentialRead>>();
 
   constructor(
     private readonly store: Store,
@@ -201,20 +203,19 @@ export class TokenService {
    * client expires, its concurrent requests make one read, not one each), and take its start as
    * their `readAt`: a revocation committed after that instant may not be in what was read.
    */
-  private async readCredentials(hash: string, clientId: string): Promise<{ account: ServiceAccount | null; secret: Secret | null; readAt: number }> {
+  private readCredentials(hash: string, clientId: string): Promise<CredentialRead> {
     const key = `${hash}\n${clientId}`;
     let read = this.reads.get(key);
     if (read) {
       this.metrics.countCredentialLookup('shared');
     } else {
-      const started: CredentialRead = { done: this.readFromDatabase(hash, clientId) };
+      read = this.readFromDatabase(hash, clientId);
       const done = () => this.reads.delete(key);
-      started.done.then(done, done);
-      this.reads.set(key, started);
+      read.then(done, done);
+      this.reads.set(key, read);
       this.metrics.countCredentialLookup('database');
-      read = started;
     }
-    return read.done;
+    return read;
   }
 
   /**
@@ -223,7 +224,7 @@ export class TokenService {
    * committed after it and is stamped later, so it covers the tokens issued from them, whatever
    * the clocks of the API hosts say.
    */
-  private async readFromDatabase(hash: string, clientId: string): Promise<{ readAt: number; account: ServiceAccount | null; secret: Secret | null }> {
+  private async readFromDatabase(hash: string, clientId: string): Promise<CredentialRead> {
     const readAt = (await this.store.now()).getTime();
     const session = this.store.session();
     const [account, secret] = await Promise.all([session.accounts.findByClientId(clientId), session.secrets.findByHash(hash)]);
